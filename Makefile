@@ -1,0 +1,77 @@
+# opora - one binary, built with gcc, C17.
+#
+#   make                       build/opora (optimised, with debug info)
+#   make SANITIZE=address,undefined   build/san/opora and the tests, sanitized
+#   make check                 every test suite (see ./check for the full run)
+#   make unit                  build and run the cmocka unit tests
+#
+# Sources are found by wildcard: add a .c under src/ and it is built.
+
+CC      ?= gcc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium inih
+CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Werror -Wno-missing-field-initializers \
+               -Isrc -Ibuild/gen -g -pthread -MMD -MP
+LIBS    := $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -pthread
+PKGCFLAGS := $(shell pkg-config --cflags $(PKGS))
+
+ifdef SANITIZE
+  B       := build/san
+  OPT     := -O1 -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+  LDSAN   := -fsanitize=$(SANITIZE)
+else
+  B       := build
+  OPT     := -O2
+  LDSAN   :=
+endif
+
+CFLAGS  := $(CFLAGS_BASE) $(PKGCFLAGS) $(OPT) $(EXTRA_CFLAGS)
+
+SRC_ALL  := $(shell find src -name '*.c' | sort)
+MAIN_SRC := src/cli/main.c
+LIB_SRC  := $(filter-out $(MAIN_SRC),$(SRC_ALL))
+GEN_SRC  := build/gen/migrations_sqlite.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/migrations_sqlite.o
+MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/obj/%.o)
+
+UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
+
+.PHONY: all clean unit check format
+all: $(B)/opora
+
+$(B)/opora: $(MAIN_OBJ) $(B)/libopora.a
+	$(CC) $(LDSAN) -o $@ $(MAIN_OBJ) $(B)/libopora.a $(LIBS)
+
+$(B)/libopora.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+build/gen/migrations_sqlite.c: tools/embed-sql $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+	@mkdir -p $(dir $@)
+	tools/embed-sql sqlite src/store/migrations/sqlite > $@.tmp && mv $@.tmp $@
+
+$(B)/tests/unit/%: tests/unit/%.c $(B)/libopora.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libopora.a $(LIBS) -lcmocka $(LDSAN)
+
+unit: $(UNIT_BIN)
+	@tests/run-unit $(B)
+
+check: all
+	./check --no-setup
+
+format:
+	clang-format -i $(SRC_ALL) $(UNIT_SRC)
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)
