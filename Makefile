@@ -36,31 +36,37 @@ MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 
-.PHONY: all clean unit check format
+.PHONY: all clean unit unit-bins check format
 all: $(B)/opora
 
 $(B)/opora: $(MAIN_OBJ) $(B)/libopora.a
-	$(CC) $(LDSAN) -o $@ $(MAIN_OBJ) $(B)/libopora.a $(LIBS)
+	@echo "  LD      $@"
+	@$(CC) $(LDSAN) -o $@ $(MAIN_OBJ) $(B)/libopora.a $(LIBS)
 
 $(B)/libopora.a: $(LIB_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	@ar rcs $@ $^
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 build/gen/migrations_sqlite.c: tools/embed-sql $(sort $(wildcard src/store/migrations/sqlite/*.sql))
 	@mkdir -p $(dir $@)
-	tools/embed-sql sqlite src/store/migrations/sqlite > $@.tmp && mv $@.tmp $@
+	@tools/embed-sql sqlite src/store/migrations/sqlite > $@.tmp && mv $@.tmp $@
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libopora.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libopora.a $(LIBS) -lcmocka $(LDSAN)
+	@echo "  TEST    $@"
+	@$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libopora.a $(LIBS) -lcmocka $(LDSAN)
+
+unit-bins: $(UNIT_BIN)
 
 unit: $(UNIT_BIN)
 	@tests/run-unit $(B)

@@ -19,6 +19,8 @@ void arena_init(struct arena *a, size_t cap)
 void *arena_alloc(struct arena *a, size_t n)
 {
     size_t align = _Alignof(max_align_t);
+    if (n > SIZE_MAX / 2)
+        return NULL; /* no such allocation can succeed; also keeps the rounding from wrapping */
     n = (n + align - 1) & ~(align - 1);
     if (n == 0)
         n = align;

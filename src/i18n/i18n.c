@@ -66,24 +66,42 @@ size_t i18n_format(enum lang lang, enum msg_id id, const char *const *args, size
 {
     const char *s = i18n_text(lang, id);
     size_t len = 0;
+    bool cut = false;
     if (cap == 0)
         return 0;
-    while (*s && len + 1 < cap) {
+    while (*s && !cut) {
         if (s[0] == '{' && s[1] >= '1' && s[1] <= '9' && s[2] == '}') {
             size_t k = (size_t)(s[1] - '1');
             const char *a = k < nargs && args[k] ? args[k] : "";
-            while (*a && len + 1 < cap)
-                out[len++] = *a++;
+            for (; *a; a++) {
+                if (len + 1 >= cap) {
+                    cut = true;
+                    break;
+                }
+                out[len++] = *a;
+            }
             s += 3;
             continue;
         }
+        if (len + 1 >= cap) {
+            cut = true;
+            break;
+        }
         out[len++] = *s++;
     }
-    /* never cut a UTF-8 sequence in half */
-    while (len > 0 && *s && ((unsigned char)out[len - 1] & 0xC0) == 0x80)
-        len--;
-    if (len > 0 && *s && ((unsigned char)out[len - 1] & 0xC0) == 0xC0)
-        len--;
+    if (cut) {
+        /* never end on half a UTF-8 character: drop trailing continuation
+         * bytes and the lead byte they belong to */
+        size_t k = len;
+        while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+            k--;
+        if (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0xC0) {
+            unsigned char lead = (unsigned char)out[k - 1];
+            size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+            if (len - (k - 1) < need)
+                len = k - 1;
+        }
+    }
     out[len] = '\0';
     return len;
 }

@@ -172,6 +172,7 @@ struct store_ops {
                           int64_t after_id, size_t limit, struct arena *a, struct comment **out,
                           size_t *n);
     op_rc (*comment_count)(struct store_tx *tx, int64_t ticket_id, bool public_only, int64_t *n);
+    op_rc (*comment_get)(struct store_tx *tx, int64_t id, struct arena *a, struct comment *out);
     /* moves every comment of from onto to, keeping origin_ticket_id; *moved = count */
     op_rc (*comment_move)(struct store_tx *tx, int64_t from, int64_t to, int64_t *moved);
 

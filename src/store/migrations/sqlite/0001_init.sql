@@ -76,6 +76,7 @@ CREATE INDEX tickets_assignee ON tickets(assignee_id, status, updated_at);
 CREATE INDEX tickets_requester ON tickets(requester_id, created_at);
 CREATE INDEX tickets_org ON tickets(organization_id, created_at) WHERE organization_id IS NOT NULL;
 CREATE INDEX tickets_updated ON tickets(updated_at, id);
+CREATE INDEX tickets_created ON tickets(created_at, id);
 CREATE INDEX tickets_status ON tickets(status, priority DESC, id);
 
 CREATE TABLE ticket_tags (
@@ -83,6 +84,7 @@ CREATE TABLE ticket_tags (
     ticket_id INTEGER NOT NULL REFERENCES tickets(id),
     PRIMARY KEY (tag, ticket_id)
 ) WITHOUT ROWID;
+CREATE INDEX ticket_tags_ticket ON ticket_tags(ticket_id);
 
 -- requesters beyond the first (merged tickets' requesters, CCs)
 CREATE TABLE ticket_requesters (
@@ -125,7 +127,10 @@ CREATE TABLE links (
     created_at INTEGER NOT NULL,
     CHECK (a_id <> b_id)
 );
-CREATE UNIQUE INDEX links_unique ON links(kind, a_id, b_id);
+-- One link of a kind per pair of tickets, whichever way round: "related" is
+-- symmetric, and a parent or duplicate link both ways would be a cycle.
+CREATE UNIQUE INDEX links_unique ON links(kind, min(a_id, b_id), max(a_id, b_id));
+CREATE INDEX links_a ON links(a_id);
 CREATE INDEX links_b ON links(b_id);
 
 CREATE TABLE macros (
@@ -194,7 +199,13 @@ CREATE VIRTUAL TABLE comments_fts USING fts5(body, content='comments', content_r
 CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN
     INSERT INTO tickets_fts(rowid, subject, description) VALUES (new.id, new.subject, new.description);
 END;
-CREATE TRIGGER tickets_fts_update AFTER UPDATE OF subject, description ON tickets BEGIN
+CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN
+    INSERT INTO tickets_fts(tickets_fts, rowid, subject, description)
+        VALUES ('delete', old.id, old.subject, old.description);
+END;
+-- the update writes every column; re-index only when the text really changed
+CREATE TRIGGER tickets_fts_update AFTER UPDATE OF subject, description ON tickets
+WHEN old.subject IS NOT new.subject OR old.description IS NOT new.description BEGIN
     INSERT INTO tickets_fts(tickets_fts, rowid, subject, description)
         VALUES ('delete', old.id, old.subject, old.description);
     INSERT INTO tickets_fts(rowid, subject, description) VALUES (new.id, new.subject, new.description);
@@ -202,7 +213,11 @@ END;
 CREATE TRIGGER comments_fts_insert AFTER INSERT ON comments BEGIN
     INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);
 END;
-CREATE TRIGGER comments_fts_update AFTER UPDATE OF body ON comments BEGIN
+CREATE TRIGGER comments_fts_delete AFTER DELETE ON comments BEGIN
+    INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.id, old.body);
+END;
+CREATE TRIGGER comments_fts_update AFTER UPDATE OF body ON comments
+WHEN old.body IS NOT new.body BEGIN
     INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.id, old.body);
     INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);
 END;

@@ -1,0 +1,90 @@
+/* app.c - the application context: configuration, clock, shared state. */
+#include "base/common.h"
+
+#include <sodium.h>
+
+#include "app/internal.h"
+#include "store/files.h"
+
+void app_config_defaults(struct app_config *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->agent_scope = AGENT_SCOPE_GROUPS;
+    c->session_ttl_ms = 12LL * 3600 * 1000;
+    c->attachment_max = 25u << 20;
+    c->files_dir = "opora.files";
+    c->login_max_failures = 10;
+    c->login_window_s = 900;
+}
+
+static op_time wall_clock(void *ctx)
+{
+    UNUSED(ctx);
+    return time_now_ms();
+}
+
+op_time app_now(const struct app *app)
+{
+    return app->clock(app->clock_ctx);
+}
+
+op_rc app_init(struct app *app, struct store *store, const struct app_config *cfg,
+               struct op_err *err)
+{
+    memset(app, 0, sizeof(*app));
+    if (sodium_init() < 0)
+        return op_fail(err, OP_ERR_UNAVAILABLE, NULL, MSG_NONE);
+    app->store = store;
+    app->cfg = *cfg;
+    app->clock = wall_clock;
+    if (!(app->logins = ratelimit_new(4096, cfg->login_max_failures, cfg->login_window_s)))
+        goto nomem;
+    op_rc rc = filestore_open(cfg->files_dir, &app->files);
+    if (rc) {
+        app_release(app);
+        return op_fail(err, rc, "files_dir", MSG_ERR_FILES_DIR, cfg->files_dir);
+    }
+    /* a real hash with the configured cost, verified when an email is unknown */
+    struct arena a = ARENA_INIT(0);
+    char *h;
+    uint8_t pw[16];
+    randombytes_buf(pw, sizeof(pw));
+    char pwtext[33];
+    sodium_bin2hex(pwtext, sizeof(pwtext), pw, sizeof(pw));
+    if (app_password_hash(app, pwtext, &a, &h, err) || !(app->dummy_hash = strdup(h))) {
+        arena_release(&a);
+        goto nomem;
+    }
+    arena_release(&a);
+    return OP_OK;
+nomem:
+    app_release(app);
+    return op_fail(err, OP_ERR_NOMEM, NULL, MSG_NONE);
+}
+
+void app_release(struct app *app)
+{
+    ratelimit_free(app->logins);
+    filestore_close(app->files);
+    free(app->dummy_hash);
+    app->logins = NULL;
+    app->files = NULL;
+    app->dummy_hash = NULL;
+}
+
+struct health_job {
+    struct store_counts *counts;
+};
+
+static op_rc health_fn(struct store_tx *tx, void *arg)
+{
+    struct health_job *j = arg;
+    return tx->ops->counts(tx, j->counts);
+}
+
+op_rc app_health(struct app *app, struct store_counts *counts, struct op_err *err)
+{
+    struct health_job j = {counts};
+    op_rc rc = app_run(app, true, health_fn, &j);
+    return rc ? op_fail(err, rc, NULL, MSG_NONE) : OP_OK;
+}

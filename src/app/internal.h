@@ -1,0 +1,70 @@
+/* internal.h - what the app's files share: the authorization policy and
+ * helpers that run inside store transactions. Not for callers of app.h. */
+#ifndef OPORA_APP_INTERNAL_H
+#define OPORA_APP_INTERNAL_H
+
+#include "app/app.h"
+
+/* ---- access.c: who may see and do what ---- */
+
+/* The tickets who may see, as a store filter. */
+struct ticket_scope access_ticket_scope(const struct app *app, const struct actor *who);
+
+/* Whether who may see t (t->requesters filled). */
+bool access_ticket_visible(const struct app *app, const struct actor *who,
+                           const struct ticket *t);
+
+/* OP_OK when who's role is at least min; else OP_ERR_FORBIDDEN. */
+op_rc access_require(const struct actor *who, enum user_role min, struct op_err *err);
+
+/* ---- auth.c ---- */
+
+/* True when password matches the argon2id hash (constant time in libsodium). */
+bool password_verify(const char *hash, const char *password);
+
+/* ---- ratelimit.c: counting failures per key in a sliding window ---- */
+
+/* A table of at most `slots` keys; the oldest entries are forgotten first. */
+struct ratelimit *ratelimit_new(size_t slots, unsigned max_failures, unsigned window_s);
+void ratelimit_free(struct ratelimit *rl);
+/* 0 when key may try now, else the seconds until it may. */
+int ratelimit_check(struct ratelimit *rl, const char *key, op_time now);
+void ratelimit_fail(struct ratelimit *rl, const char *key, op_time now);
+void ratelimit_reset(struct ratelimit *rl, const char *key);
+
+/* ---- tx helpers (txutil.c) ---- */
+
+/* Appends the events of l; the first event's id becomes the action id of the
+ * rest, and of later lists when *action_id is passed in as 0 and set here. */
+op_rc tx_append_events(struct store_tx *tx, struct event_list *l, int64_t *action_id);
+
+/* Loads ticket id if who may see it; OP_ERR_NOTFOUND (with a message) if
+ * it does not exist or who may not see it. */
+op_rc tx_visible_ticket(struct store_tx *tx, const struct app *app, const struct actor *who,
+                        int64_t id, struct arena *a, struct ticket *out, struct op_err *err);
+
+/* Checks that user_id is an active staff member and, when group_id is set, a
+ * member of that group. field names the input. */
+op_rc tx_check_assignee(struct store_tx *tx, int64_t user_id, int64_t group_id,
+                        const char *field, struct arena *a, struct op_err *err);
+
+/* Checks existence, with a field-level error naming the id. */
+op_rc tx_check_user(struct store_tx *tx, int64_t id, const char *field, struct arena *a,
+                    struct user *out, struct op_err *err);
+op_rc tx_check_group(struct store_tx *tx, int64_t id, const char *field, struct arena *a,
+                     struct group *out, struct op_err *err);
+op_rc tx_check_org(struct store_tx *tx, int64_t id, const char *field, struct arena *a,
+                   struct organization *out, struct op_err *err);
+
+/* "123" into buf. */
+const char *id_str(int64_t id, char buf[24]);
+
+/* The channel a ticket gets when it arrives through via. */
+enum channel channel_of_via(enum via via);
+enum via via_of_channel(enum channel ch);
+
+/* Runs fn in a write (or, for read_only, a read) transaction and returns its
+ * result; the usual shape of every app call. */
+op_rc app_run(struct app *app, bool read_only, store_fn fn, void *arg);
+
+#endif

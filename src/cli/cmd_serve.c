@@ -1,0 +1,71 @@
+/* cmd_serve.c - opora serve: the HTTP server, until SIGINT or SIGTERM. */
+#include "base/common.h"
+
+#include <signal.h>
+
+#include "base/log.h"
+#include "base/version.h"
+#include "cli/cli.h"
+#include "http/api.h"
+#include "http/http.h"
+
+int cmd_serve(int argc, char **argv)
+{
+    struct config c;
+    struct cli_env env;
+    int status = cli_parse(argc, argv, NULL, MSG_CLI_USAGE_SERVE, &c, NULL, NULL);
+    if (status)
+        return status;
+
+    /* every thread started from here on inherits the blocked signals, so
+     * only sigwait below receives them */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int64_t t0 = time_mono_us();
+    if ((status = cli_open(&env, &c, false, true, true)))
+        return status;
+    api_settings.cookie_secure = c.cookie_secure;
+    api_settings.session_ttl_s = (unsigned)c.session_ttl_min * 60u;
+
+    struct http_server_config hc = {
+        .listen = c.listen,
+        .threads = c.threads,
+        .body_max = c.body_max,
+        .upload_max = (size_t)c.attachment_max,
+        .conn_timeout = 60,
+        .quiet = !c.request_log,
+    };
+    struct http_server *srv;
+    struct op_err err = {0};
+    op_rc rc = http_server_start(&hc, api_routes, api_routes_count, api_before, &env.app, &srv,
+                                 &err);
+    if (rc) {
+        if (!err.rc)
+            err.rc = rc;
+        cli_error(&err);
+        cli_close(&env);
+        return EXIT_FAIL;
+    }
+    char host[256];
+    snprintf(host, sizeof(host), "%s", c.listen);
+    char *colon = strrchr(host, ':');
+    if (colon)
+        *colon = '\0';
+    if (!host[0])
+        snprintf(host, sizeof(host), "0.0.0.0");
+    log_info("msg=listening url=http://%s:%u db=\"%s\" threads=%u version=%s startup_us=%" PRId64,
+             host, http_server_port(srv), c.db, c.threads, OPORA_VERSION, time_mono_us() - t0);
+
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    log_info("msg=stopping signal=%d", sig);
+    http_server_stop(srv);
+    cli_close(&env);
+    log_info("msg=stopped");
+    return EXIT_OK;
+}

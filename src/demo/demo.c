@@ -1,0 +1,703 @@
+/* demo.c - the demo generator: plan every ticket's life, then replay all
+ * steps in time order through the use cases with the clock set to each. */
+#include "base/common.h"
+
+#include "base/log.h"
+#include "demo/demo.h"
+#include "demo/demo_data.h"
+
+#define MIN_MS (60 * 1000LL)
+#define HOUR_MS (60 * MIN_MS)
+#define DAY_MS (24 * HOUR_MS)
+
+const char *const demo_logins[][2] = {
+    {"admin@opora.demo", "admin"},
+    {"natalia.orlova@opora.demo", "lead"},
+    {"anna.smirnova@opora.demo", "agent L1 (junior)"},
+    {"elena.volkova@opora.demo", "agent L2 (middle)"},
+    {"alexey.lebedev@opora.demo", "agent Development (senior)"},
+    {"customer@opora.demo", "customer"},
+    {NULL, NULL},
+};
+
+/* ---- a small deterministic generator (splitmix64) ---- */
+
+struct rng {
+    uint64_t s;
+};
+
+static uint64_t rnd(struct rng *r)
+{
+    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static unsigned rnd_n(struct rng *r, size_t n)
+{
+    return n ? (unsigned)(rnd(r) % n) : 0;
+}
+
+static bool chance(struct rng *r, unsigned percent)
+{
+    return rnd_n(r, 100) < percent;
+}
+
+/* minutes in [lo, hi], as ms */
+static op_time minutes(struct rng *r, unsigned lo, unsigned hi)
+{
+    return (op_time)(lo + rnd_n(r, hi - lo + 1)) * MIN_MS + rnd_n(r, 60) * 1000;
+}
+
+/* ---- the plan ---- */
+
+enum step_kind {
+    S_CREATE, S_TRIAGE, S_REPLY, S_MACRO, S_NOTE, S_CUSTOMER_REPLY, S_PENDING, S_ESCALATE,
+    S_HANDBACK, S_SOLVE, S_CLOSE, S_LINK, S_MERGE
+};
+
+struct step {
+    op_time at;
+    uint32_t ticket;  /* plan index */
+    uint32_t seq;     /* order within the ticket, to keep it when times tie */
+    uint8_t kind;
+    uint8_t text;     /* which text of its kind */
+    int16_t who;      /* staff index, or -1: the requester, -2: the system */
+    int32_t other;    /* a group index, another ticket, a macro index, a staff index */
+};
+
+struct planned {
+    uint32_t customer;
+    uint16_t tmpl;
+    uint8_t channel, priority;
+    int64_t id;       /* once created */
+    bool closed;
+};
+
+struct gen {
+    struct app *app;
+    const struct demo_options *o;
+    struct rng r;
+    struct arena a;   /* lives through the run: actors, names */
+    int64_t group_ids[3];
+    int64_t *staff_ids;
+    struct actor *staff_actors;
+    int64_t *customer_ids;
+    bool *customer_ru;
+    struct actor *customer_actors;
+    int64_t macro_ids[4];
+    struct planned *tickets;
+    struct step *steps;
+    size_t nsteps, capsteps;
+    op_time clock;
+    struct demo_summary *sum;
+    struct op_err *err;
+};
+
+static op_time demo_clock(void *ctx)
+{
+    return ((struct gen *)ctx)->clock;
+}
+
+static op_rc add_step(struct gen *g, op_time at, uint32_t ticket, uint32_t *seq,
+                      enum step_kind kind, int who, int other)
+{
+    if (at > g->o->now)
+        return OP_OK; /* the future has not happened yet */
+    if (g->nsteps == g->capsteps) {
+        size_t cap = g->capsteps ? g->capsteps * 2 : 1024;
+        struct step *s = realloc(g->steps, cap * sizeof(*s));
+        if (!s)
+            return OP_ERR_NOMEM;
+        g->steps = s;
+        g->capsteps = cap;
+    }
+    g->steps[g->nsteps++] = (struct step){at, ticket, (*seq)++, (uint8_t)kind,
+                                          (uint8_t)rnd_n(&g->r, 8), (int16_t)who, other};
+    return OP_OK;
+}
+
+/* staff indexes by group bit */
+static int pick_staff(struct gen *g, unsigned group_bit, enum staff_level level)
+{
+    int found[32], n = 0;
+    for (size_t i = 0; i < demo_staff_count && n < 32; i++)
+        if (demo_staff[i].role == ROLE_AGENT && (demo_staff[i].groups & group_bit) &&
+            (level == LEVEL_NONE || demo_staff[i].level == level))
+            found[n++] = (int)i;
+    return n ? found[rnd_n(&g->r, (size_t)n)] : 1;
+}
+
+/* The life of one ticket. Times only move forward; steps after now are not
+ * taken, so recent tickets are still open. */
+static op_rc plan_ticket(struct gen *g, uint32_t i, op_time t)
+{
+    struct rng *r = &g->r;
+    struct planned *p = &g->tickets[i];
+    uint32_t seq = 0;
+    op_rc rc;
+    /* now and then a customer writes again about the same thing: a
+     * duplicate that the team lead merges into the first ticket */
+    int dup_of = i > 10 && chance(r, 2) ? (int)(i - 1 - rnd_n(r, 10)) : -1;
+    if (dup_of >= 0) {
+        p->customer = g->tickets[dup_of].customer;
+        p->tmpl = g->tickets[dup_of].tmpl;
+    } else {
+        p->customer = rnd_n(r, g->o->customers);
+        /* a template in the customer's language */
+        do
+            p->tmpl = (uint16_t)rnd_n(r, demo_templates_count);
+        while (demo_templates[p->tmpl].ru != g->customer_ru[p->customer]);
+    }
+    static const uint8_t channels[] = {CH_EMAIL, CH_EMAIL, CH_EMAIL, CH_EMAIL, CH_CHAT, CH_CHAT,
+                                       CH_WEB,   CH_WEB,   CH_PHONE, CH_TELEGRAM, CH_TELEGRAM,
+                                       CH_API};
+    p->channel = channels[rnd_n(r, sizeof(channels))];
+    static const uint8_t prios[] = {PRIO_LOW, PRIO_LOW, PRIO_NORMAL, PRIO_NORMAL, PRIO_NORMAL,
+                                    PRIO_NORMAL, PRIO_NORMAL, PRIO_HIGH, PRIO_HIGH, PRIO_URGENT};
+    p->priority = prios[rnd_n(r, sizeof(prios))];
+
+    int l1 = pick_staff(g, 1, LEVEL_JUNIOR), owner = l1;
+    int grp = 0;
+    if ((rc = add_step(g, t, i, &seq, S_CREATE, p->channel == CH_PHONE ? l1 : -1, 0)))
+        return rc;
+    if (p->channel != CH_PHONE) {
+        t += minutes(r, 2, 90);
+        if ((rc = add_step(g, t, i, &seq, S_TRIAGE, l1, 0)))
+            return rc;
+    }
+    t += minutes(r, 3, 150);
+    if ((rc = add_step(g, t, i, &seq, chance(r, 30) ? S_MACRO : S_REPLY, owner, 0)))
+        return rc;
+    if (chance(r, 20) && (rc = add_step(g, t + minutes(r, 1, 20), i, &seq, S_NOTE, owner, 0)))
+        return rc;
+
+    /* escalation to L2, sometimes on to Development and back */
+    if (chance(r, 22)) {
+        t += minutes(r, 10, 240);
+        int l2 = pick_staff(g, 2, LEVEL_MIDDLE);
+        if ((rc = add_step(g, t, i, &seq, S_ESCALATE, owner, l2)))
+            return rc;
+        owner = l2, grp = 1;
+        t += minutes(r, 20, 600);
+        if ((rc = add_step(g, t, i, &seq, S_REPLY, owner, 0)))
+            return rc;
+        if (chance(r, 30)) {
+            t += minutes(r, 60, 1440);
+            int dev = pick_staff(g, 4, LEVEL_SENIOR);
+            if ((rc = add_step(g, t, i, &seq, S_ESCALATE, owner, dev)) ||
+                (rc = add_step(g, t + minutes(r, 30, 300), i, &seq, S_NOTE, dev, 0)))
+                return rc;
+            t += minutes(r, 240, 4320);
+            if ((rc = add_step(g, t, i, &seq, S_HANDBACK, dev, 0)))
+                return rc;
+        }
+        if (chance(r, 15)) { /* a bounce back to L1 */
+            t += minutes(r, 10, 300);
+            if ((rc = add_step(g, t, i, &seq, S_HANDBACK, owner, 0)))
+                return rc;
+            owner = l1, grp = 0;
+        }
+    }
+    /* waiting for the customer */
+    if (chance(r, 35)) {
+        t += minutes(r, 5, 120);
+        if ((rc = add_step(g, t, i, &seq, S_PENDING, owner, 0)))
+            return rc;
+        t += minutes(r, 30, 2880);
+        if ((rc = add_step(g, t, i, &seq, S_CUSTOMER_REPLY, -1, 0)))
+            return rc;
+    }
+    if (chance(r, 35)) {
+        t += minutes(r, 30, 1440);
+        if ((rc = add_step(g, t, i, &seq, S_CUSTOMER_REPLY, -1, 0)) ||
+            (rc = add_step(g, t + minutes(r, 5, 240), i, &seq, S_REPLY, owner, 0)))
+            return rc;
+        t += minutes(r, 5, 240);
+    }
+    /* related tickets and duplicates of a recent one */
+    /* the team lead sees every group: merges duplicates, links related ones */
+    if (dup_of >= 0 &&
+        (rc = add_step(g, t + minutes(r, 1, 60), i, &seq, S_MERGE, 1, dup_of)))
+        return rc;
+    if (dup_of < 0 && i > 10 && chance(r, 2) &&
+        (rc = add_step(g, t + minutes(r, 1, 60), i, &seq, S_LINK, 1, (int)(i - 1 - rnd_n(r, 10)))))
+        return rc;
+    /* solved - most within a day, some after days - sometimes reopened,
+     * closed four days later */
+    unsigned d = rnd_n(r, 100);
+    t += d < 60 ? minutes(r, 20, 1440) : d < 90 ? minutes(r, 1440, 7200) : minutes(r, 7200, 28800);
+    if ((rc = add_step(g, t, i, &seq, S_SOLVE, owner, 0)))
+        return rc;
+    if (chance(r, 8)) {
+        t += minutes(r, 60, 4320);
+        if ((rc = add_step(g, t, i, &seq, S_CUSTOMER_REPLY, -1, 0)))
+            return rc;
+        t += minutes(r, 10, 600);
+        if ((rc = add_step(g, t, i, &seq, S_SOLVE, owner, 0)))
+            return rc;
+    }
+    t += 4 * DAY_MS + minutes(r, 0, 600);
+    (void)grp;
+    return add_step(g, t, i, &seq, S_CLOSE, -2, 0);
+}
+
+static int time_cmp(const void *a, const void *b)
+{
+    op_time x = *(const op_time *)a, y = *(const op_time *)b;
+    return x < y ? -1 : x > y;
+}
+
+static int step_cmp(const void *a, const void *b)
+{
+    const struct step *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    if (x->ticket != y->ticket)
+        return x->ticket < y->ticket ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* ---- making the people ---- */
+
+static op_rc make_people(struct gen *g)
+{
+    struct app *app = g->app;
+    struct actor sys;
+    struct op_err *err = g->err;
+    op_rc rc;
+    actor_system(&sys, VIA_CLI);
+    struct arena *a = &g->a;
+
+    static const char *const gnames[3] = {"L1", "L2", "Development"};
+    static const char *const gdesc[3] = {"Первая линия поддержки / First line",
+                                         "Вторая линия поддержки / Second line",
+                                         "Разработка — технический отдел / Engineering"};
+    g->staff_ids = arena_alloc(a, demo_staff_count * sizeof(int64_t));
+    g->staff_actors = arena_alloc(a, demo_staff_count * sizeof(struct actor));
+    if (!g->staff_ids || !g->staff_actors)
+        return OP_ERR_NOMEM;
+    for (size_t i = 0; i < demo_staff_count; i++) {
+        const struct demo_staff *d = &demo_staff[i];
+        struct user_input in = {.set = UF_NAME | UF_EMAIL | UF_ROLE | UF_LEVEL | UF_LANGUAGE |
+                                       UF_PASSWORD | UF_TIME_ZONE,
+                                .name = d->name, .email = d->email, .role = d->role,
+                                .level = d->level, .language = d->lang,
+                                .password = g->o->password, .time_zone = "Europe/Moscow"};
+        struct user u;
+        if ((rc = app_user_create(app, &sys, &in, a, &u, err)))
+            return rc;
+        g->staff_ids[i] = u.id;
+    }
+    for (int k = 0; k < 3; k++) {
+        struct group_input in = {.set = GF_NAME | GF_TIER | GF_DESCRIPTION | GF_MEMBERS,
+                                 .name = gnames[k], .tier = (enum group_tier)k,
+                                 .description = gdesc[k]};
+        in.members.v = arena_alloc(a, demo_staff_count * sizeof(int64_t));
+        if (!in.members.v)
+            return OP_ERR_NOMEM;
+        for (size_t i = 0; i < demo_staff_count; i++)
+            if (demo_staff[i].groups & (1u << k))
+                in.members.v[in.members.n++] = g->staff_ids[i];
+        struct group gr;
+        if ((rc = app_group_create(app, &sys, &in, a, &gr, err)))
+            return rc;
+        g->group_ids[k] = gr.id;
+        g->sum->groups++;
+    }
+    g->sum->staff = (unsigned)demo_staff_count;
+
+    /* organizations: half Russian, half English */
+    unsigned norgs = g->o->organizations;
+    int64_t *org_ids = arena_alloc(a, (norgs + 1) * sizeof(int64_t));
+    bool *org_ru = arena_alloc(a, (norgs + 1) * sizeof(bool));
+    if (!org_ids || !org_ru)
+        return OP_ERR_NOMEM;
+    for (unsigned i = 0; i < norgs; i++) {
+        bool ru = i % 2 == 0;
+        size_t k = i / 2;
+        const char *base = ru ? demo_orgs_ru[k % demo_orgs_ru_count]
+                              : demo_orgs_en[k % demo_orgs_en_count];
+        size_t round = k / (ru ? demo_orgs_ru_count : demo_orgs_en_count);
+        char *name = round ? arena_printf(a, "%s %zu", base, round + 1) : (char *)base;
+        char *domain = arena_printf(a, "%s%u.example", ru ? "ru-client" : "client", i + 1);
+        if (!name || !domain)
+            return OP_ERR_NOMEM;
+        struct org_input in = {.set = OF_NAME | OF_DOMAINS | OF_SHARED, .name = name,
+                               .domains = domain, .shared_tickets = i % 5 == 0};
+        struct organization o;
+        if ((rc = app_org_create(app, &sys, &in, a, &o, err)))
+            return rc;
+        org_ids[i] = o.id;
+        org_ru[i] = ru;
+    }
+    g->sum->organizations = norgs;
+
+    /* customers: most in an organization, speaking its language */
+    unsigned nc = g->o->customers;
+    g->customer_ids = arena_alloc(a, nc * sizeof(int64_t));
+    g->customer_ru = arena_alloc(a, nc * sizeof(bool));
+    g->customer_actors = arena_alloc(a, nc * sizeof(struct actor));
+    if (!g->customer_ids || !g->customer_ru || !g->customer_actors)
+        return OP_ERR_NOMEM;
+    for (unsigned i = 0; i < nc; i++) {
+        int org = chance(&g->r, 85) && norgs ? (int)rnd_n(&g->r, norgs) : -1;
+        bool ru = org >= 0 ? org_ru[org] : chance(&g->r, 60);
+        unsigned f = rnd_n(&g->r, 15), l = rnd_n(&g->r, 15);
+        char *name, *email;
+        if (ru) {
+            /* women's surnames take -а: Иванова, Воробьёва */
+            bool woman = f % 2 == 1;
+            name = arena_printf(a, "%s %s%s", demo_first_ru[f], demo_last_ru[l], woman ? "а" : "");
+            email = arena_printf(a, "%s.%s%s.%u@%s", demo_translit_first[f], demo_translit_last[l],
+                                 woman ? "a" : "", i + 1,
+                                 org >= 0 ? arena_printf(a, "ru-client%d.example", org + 1)
+                                          : "mail.example");
+        } else {
+            name = arena_printf(a, "%s %s", demo_first_en[f], demo_last_en[l]);
+            email = arena_printf(a, "%s.%s.%u@%s", demo_first_en[f], demo_last_en[l], i + 1,
+                                 org >= 0 ? arena_printf(a, "client%d.example", org + 1)
+                                          : "mail.example");
+            for (char *p = email; p && *p; p++)
+                if (*p >= 'A' && *p <= 'Z')
+                    *p = (char)(*p - 'A' + 'a');
+        }
+        if (i == 0) /* the portal's demo login */
+            email = "customer@opora.demo";
+        if (!name || !email)
+            return OP_ERR_NOMEM;
+        struct user_input in = {.set = UF_NAME | UF_EMAIL | UF_LANGUAGE, .name = name,
+                                .email = email, .language = ru ? "ru" : "en"};
+        if (org >= 0) {
+            in.set |= UF_ORGANIZATION;
+            in.organization_id = org_ids[org];
+        }
+        if (i == 0) {
+            in.set |= UF_PASSWORD;
+            in.password = g->o->password;
+        }
+        if (chance(&g->r, 30)) {
+            in.set |= UF_PHONE;
+            in.phone = arena_printf(a, "+7 9%02u %03u-%02u-%02u", rnd_n(&g->r, 100),
+                                    rnd_n(&g->r, 1000), rnd_n(&g->r, 100), rnd_n(&g->r, 100));
+        }
+        struct user u;
+        if ((rc = app_user_create(app, &sys, &in, a, &u, err)))
+            return rc;
+        g->customer_ids[i] = u.id;
+        g->customer_ru[i] = ru;
+    }
+    g->sum->customers = nc;
+
+    /* the actors every step acts as */
+    for (size_t i = 0; i < demo_staff_count; i++)
+        if ((rc = app_actor_for_user(app, g->staff_ids[i], VIA_WEB, a, &g->staff_actors[i], err)))
+            return rc;
+    for (unsigned i = 0; i < nc; i++)
+        if ((rc = app_actor_for_user(app, g->customer_ids[i], VIA_WEB, a, &g->customer_actors[i],
+                                     err)))
+            return rc;
+    return OP_OK;
+}
+
+static op_rc make_macros(struct gen *g)
+{
+    struct actor sys;
+    actor_system(&sys, VIA_CLI);
+    static struct macro_action greet_ru[] = {
+        {MA_PUBLIC_REPLY,
+         "Здравствуйте, {{ticket.requester.first_name}}!\n\nМеня зовут {{current_user.first_name}}, "
+         "я занимаюсь вашим обращением №{{ticket.id}} «{{ticket.subject}}». Вернусь с ответом "
+         "в ближайшее время.",
+         NULL},
+        {MA_SET_STATUS, "open", NULL},
+    };
+    static struct macro_action greet_en[] = {
+        {MA_PUBLIC_REPLY,
+         "Hello {{ticket.requester.first_name}},\n\nI am {{current_user.first_name}} and I am "
+         "working on your request #{{ticket.id}} \"{{ticket.subject}}\". I will get back to you "
+         "shortly.",
+         NULL},
+        {MA_SET_STATUS, "open", NULL},
+    };
+    static struct macro_action ask_ru[] = {
+        {MA_PUBLIC_REPLY,
+         "{{ticket.requester.first_name}}, чтобы разобраться, пришлите, пожалуйста, скриншот "
+         "ошибки и точное время, когда она возникла.",
+         NULL},
+        {MA_SET_STATUS, "pending", NULL},
+        {MA_ADD_TAGS, "need_info", NULL},
+    };
+    static struct macro_action solved_en[] = {
+        {MA_PUBLIC_REPLY,
+         "Glad we could help, {{ticket.requester.first_name}}! If anything else comes up, just "
+         "reply to this message.\n\n{{current_user.name}}",
+         NULL},
+        {MA_SET_STATUS, "solved", NULL},
+        {MA_ADD_TAGS, "solved_by_macro", NULL},
+    };
+    struct {
+        const char *name, *desc;
+        struct macro_action *acts;
+        size_t n;
+    } defs[4] = {
+        {"Приветствие", "Первый ответ клиенту на русском", greet_ru, ARRAY_SIZE(greet_ru)},
+        {"Greeting", "First reply to a customer in English", greet_en, ARRAY_SIZE(greet_en)},
+        {"Запрос информации", "Просим скриншот и ждём клиента", ask_ru, ARRAY_SIZE(ask_ru)},
+        {"Solved, thanks", "Closing reply in English, marks solved", solved_en,
+         ARRAY_SIZE(solved_en)},
+    };
+    for (int i = 0; i < 4; i++) {
+        struct macro_input in = {.set = MF_NAME | MF_DESCRIPTION | MF_ACTIONS,
+                                 .name = defs[i].name, .description = defs[i].desc,
+                                 .actions = defs[i].acts, .n_actions = defs[i].n};
+        struct macro m;
+        op_rc rc = app_macro_create(g->app, &sys, &in, &g->a, &m, g->err);
+        if (rc)
+            return rc;
+        g->macro_ids[i] = m.id;
+    }
+    g->sum->macros = 4;
+    return OP_OK;
+}
+
+/* ---- replaying the plan ---- */
+
+static const char *text(const char *const (*texts)[2], size_t n, unsigned k, bool ru)
+{
+    return texts[k % n][ru ? 1 : 0];
+}
+
+static op_rc run_step(struct gen *g, const struct step *s, struct arena *a)
+{
+    struct planned *p = &g->tickets[s->ticket];
+    const struct demo_template *tp = &demo_templates[p->tmpl];
+    bool ru = tp->ru;
+    struct op_err err = {0};
+    struct ticket t;
+    op_rc rc = OP_OK;
+    g->clock = s->at;
+    if (s->kind != S_CREATE && (!p->id || p->closed))
+        return OP_ERR_CONFLICT;
+    struct actor *who = s->who >= 0 ? &g->staff_actors[s->who]
+                                    : &g->customer_actors[p->customer];
+    struct actor sys;
+    if (s->who == -2) {
+        actor_system(&sys, VIA_SYSTEM);
+        who = &sys;
+    }
+    int l1 = s->who;
+    switch (s->kind) {
+    case S_CREATE: {
+        struct ticket_create c = {0};
+        c.in.set = TF_SUBJECT | TF_DESCRIPTION | TF_TYPE;
+        c.in.subject = tp->subject;
+        c.in.description = tp->description;
+        c.in.type = tp->type;
+        enum via via = p->channel == CH_EMAIL      ? VIA_EMAIL
+                       : p->channel == CH_CHAT     ? VIA_CHAT
+                       : p->channel == CH_TELEGRAM ? VIA_TELEGRAM
+                       : p->channel == CH_API      ? VIA_API
+                       : p->channel == CH_PHONE    ? VIA_PHONE
+                                                   : VIA_WEB;
+        struct actor as = *who;
+        as.via = via;
+        if (s->who >= 0) { /* a phone call, logged by the agent who took it */
+            c.in.set |= TF_REQUESTER | TF_CHANNEL | TF_GROUP | TF_ASSIGNEE | TF_PRIORITY | TF_TAGS;
+            c.in.requester_id = g->customer_ids[p->customer];
+            c.in.channel = CH_PHONE;
+            c.in.group_id = g->group_ids[0];
+            c.in.assignee_id = g->staff_ids[l1];
+            c.in.priority = p->priority;
+            c.in.tags.v = (char **)&tp->tag;
+            c.in.tags.n = 1;
+        }
+        rc = app_ticket_create(g->app, &as, &c, a, &t, &err);
+        if (!rc)
+            p->id = t.id;
+        break;
+    }
+    case S_TRIAGE: {
+        struct ticket_input in = {.set = TF_GROUP | TF_ASSIGNEE | TF_PRIORITY | TF_ADD_TAGS,
+                                  .group_id = g->group_ids[0], .assignee_id = who->id,
+                                  .priority = p->priority};
+        in.add_tags.v = (char **)&tp->tag;
+        in.add_tags.n = 1;
+        rc = app_ticket_update(g->app, who, p->id, &in, NULL, a, &t, NULL, &err);
+        break;
+    }
+    case S_REPLY:
+    case S_NOTE:
+    case S_CUSTOMER_REPLY: {
+        struct comment_input c = {.public = s->kind != S_NOTE};
+        c.body = (char *)(s->kind == S_REPLY  ? text(demo_replies, demo_replies_count, s->text, ru)
+                          : s->kind == S_NOTE ? text(demo_notes, demo_notes_count, s->text, ru)
+                                              : text(demo_customer_replies,
+                                                     demo_customer_replies_count, s->text, ru));
+        struct comment cm;
+        rc = app_comment_add(g->app, who, p->id, &c, a, &cm, &err);
+        break;
+    }
+    case S_MACRO: {
+        struct comment *cs;
+        size_t n;
+        rc = app_macro_apply(g->app, who, p->id, g->macro_ids[ru ? 0 : 1], false, a, &t, &cs, &n,
+                             &err);
+        break;
+    }
+    case S_PENDING: {
+        struct ticket_input in = {.set = TF_STATUS, .status = STATUS_PENDING};
+        struct comment_input c = {
+            .body = text(demo_pending_asks, demo_pending_asks_count, s->text, ru), .public = true};
+        struct comment cm;
+        rc = app_ticket_update(g->app, who, p->id, &in, &c, a, &t, &cm, &err);
+        break;
+    }
+    case S_ESCALATE: {
+        int target = demo_staff[s->other].groups & 2 && demo_staff[s->other].level == LEVEL_MIDDLE
+                         ? 1
+                         : 2;
+        rc = app_ticket_escalate(g->app, who, p->id, g->group_ids[target], g->staff_ids[s->other],
+                                 text(demo_escalation_reasons, demo_escalation_reasons_count,
+                                      s->text, ru),
+                                 a, &t, &err);
+        break;
+    }
+    case S_HANDBACK:
+        rc = app_ticket_handback(g->app, who, p->id, 0,
+                                 text(demo_handback_reasons, demo_handback_reasons_count, s->text,
+                                      ru),
+                                 a, &t, &err);
+        break;
+    case S_SOLVE: {
+        struct ticket_input in = {.set = TF_STATUS, .status = STATUS_SOLVED};
+        struct comment_input c = {
+            .body = text(demo_solutions, demo_solutions_count, s->text, ru), .public = true};
+        struct comment cm;
+        rc = app_ticket_update(g->app, who, p->id, &in, &c, a, &t, &cm, &err);
+        break;
+    }
+    case S_CLOSE: {
+        struct ticket_input in = {.set = TF_STATUS, .status = STATUS_CLOSED};
+        rc = app_ticket_update(g->app, who, p->id, &in, NULL, a, &t, NULL, &err);
+        if (!rc)
+            p->closed = true;
+        break;
+    }
+    case S_LINK:
+    case S_MERGE: {
+        struct planned *o = &g->tickets[s->other];
+        if (!o->id || o->closed)
+            return OP_ERR_CONFLICT;
+        if (s->kind == S_LINK) {
+            struct link l;
+            rc = app_link_add(g->app, who, p->id, LV_RELATED, o->id, a, &l, &err);
+        } else {
+            struct id_list src = {&p->id, 1};
+            rc = app_ticket_merge(g->app, who, o->id, &src, a, &t, &err);
+            if (!rc)
+                p->closed = true;
+        }
+        break;
+    }
+    }
+    if (rc && rc != OP_ERR_NOMEM && rc != OP_ERR_IO)
+        log_debug("msg=\"demo step refused\" kind=%d ticket=%" PRId64 " rc=%s field=%s", s->kind,
+                  p->id, op_rc_name(rc), err.field);
+    return rc;
+}
+
+struct chunk {
+    struct gen *g;
+    size_t from, to;
+};
+
+static op_rc chunk_fn(struct store_tx *tx, void *arg)
+{
+    struct chunk *c = arg;
+    struct gen *g = c->g;
+    op_rc rc = OP_OK;
+    g->app->batch_tx = tx;
+    for (size_t i = c->from; i < c->to; i++) {
+        struct arena a = ARENA_INIT(0);
+        op_rc r = run_step(g, &g->steps[i], &a);
+        arena_release(&a);
+        if (r == OP_ERR_NOMEM || r == OP_ERR_IO) {
+            rc = r;
+            break;
+        }
+        if (r)
+            g->sum->skipped++;
+        else
+            g->sum->operations++;
+    }
+    g->app->batch_tx = NULL;
+    return rc;
+}
+
+op_rc demo_generate(struct app *app, const struct demo_options *o, struct demo_summary *out,
+                    struct op_err *err)
+{
+    struct gen g = {.app = app, .o = o, .r = {o->seed}, .sum = out, .err = err};
+    op_rc rc;
+    memset(out, 0, sizeof(*out));
+    arena_init(&g.a, 0);
+    op_time (*saved_clock)(void *) = app->clock;
+    void *saved_ctx = app->clock_ctx;
+    app->clock = demo_clock;
+    app->clock_ctx = &g;
+
+    op_time span = (op_time)o->days * DAY_MS;
+    op_time start = o->now - span;
+    g.clock = start - DAY_MS; /* people and settings exist before the first ticket */
+    if ((rc = make_people(&g)) || (rc = make_macros(&g)))
+        goto end;
+    g.tickets = calloc(o->tickets, sizeof(*g.tickets));
+    if (!g.tickets) {
+        rc = OP_ERR_NOMEM;
+        goto end;
+    }
+    /* creation times first, in order, so that "the tickets just before this
+     * one" are the ones that came in just before it */
+    op_time *created = calloc(o->tickets, sizeof(op_time));
+    if (!created) {
+        rc = OP_ERR_NOMEM;
+        goto end;
+    }
+    for (uint32_t i = 0; i < o->tickets; i++) {
+        /* mostly in the daytime (Moscow, UTC+3) */
+        op_time t = start + (op_time)(rnd(&g.r) % (uint64_t)span);
+        int hour = (int)(((t / HOUR_MS) + 3) % 24);
+        if ((hour < 8 || hour > 21) && chance(&g.r, 70))
+            t = t - (t % DAY_MS) + (op_time)(6 + rnd_n(&g.r, 12)) * HOUR_MS +
+                rnd_n(&g.r, 3600) * 1000;
+        created[i] = MIN(MAX(t, start), o->now - 1);
+    }
+    qsort(created, o->tickets, sizeof(op_time), time_cmp);
+    for (uint32_t i = 0; i < o->tickets && !rc; i++)
+        rc = plan_ticket(&g, i, created[i]);
+    free(created);
+    if (rc)
+        goto end;
+    qsort(g.steps, g.nsteps, sizeof(*g.steps), step_cmp);
+    size_t batch = o->batch ? o->batch : 2000;
+    for (size_t i = 0; i < g.nsteps; i += batch) {
+        struct chunk c = {&g, i, MIN(i + batch, g.nsteps)};
+        if ((rc = store_write(app->store, chunk_fn, &c)))
+            goto end;
+        if (o->progress)
+            o->progress((unsigned)c.to, (unsigned)g.nsteps, o->progress_ctx);
+    }
+    for (uint32_t i = 0; i < o->tickets; i++)
+        out->tickets += g.tickets[i].id != 0;
+end:
+    app->clock = saved_clock;
+    app->clock_ctx = saved_ctx;
+    free(g.steps);
+    free(g.tickets);
+    arena_release(&g.a);
+    if (rc && !err->rc)
+        err->rc = rc;
+    return rc;
+}

@@ -1,0 +1,104 @@
+/* apiInt.h - what the API's files share: small helpers every handler uses
+ * and the handlers themselves, for the route table in routes.c. Not for
+ * anything outside src/http/api*.c, h_*.c and routes.c.
+ *
+ * A handler is thin: read the request (json_in.h), make one app_* call,
+ * answer (json_out.h). r->ctx is the struct app, r->auth the struct actor
+ * that api_before put there (NULL on public routes). */
+#ifndef OPORA_HTTP_API_INT_H
+#define OPORA_HTTP_API_INT_H
+
+#include "app/app.h"
+#include "http/api.h"
+#include "http/http.h"
+#include "http/json_in.h"
+#include "http/json_out.h"
+
+static inline struct app *api_app(struct http_req *r)
+{
+    return r->ctx;
+}
+
+static inline const struct actor *api_actor(struct http_req *r)
+{
+    return r->auth;
+}
+
+/* Replies with the error of a failed call: err as the call filled it, or,
+ * when it says nothing (err->rc is OP_OK), rc with a generic message. */
+void api_reply_error(struct http_req *r, op_rc rc, struct op_err *err);
+
+/* The id in path parameter i; when it is not a positive integer it replies
+ * 404 and returns 0. */
+int64_t api_path_id(struct http_req *r, size_t i);
+
+/* The request's query string, for the qs_* parsers of json_in.h. */
+struct qs api_qs(struct http_req *r);
+
+/* Replies 200 (or status) with {key: value, "<next_key>": next} where next
+ * is null when next_id is 0; steals value. */
+void api_reply_page(struct http_req *r, const char *key, json_t *value, const char *next_key,
+                    int64_t next_id);
+
+/* ---- handlers (h_*.c) ---- */
+
+/* h_tickets.c */
+void h_ticket_create(struct http_req *r);
+void h_ticket_list(struct http_req *r);
+void h_ticket_count(struct http_req *r);
+void h_ticket_get(struct http_req *r);
+void h_ticket_update(struct http_req *r);
+/* h_comments.c */
+void h_comment_list(struct http_req *r);
+void h_comment_add(struct http_req *r);
+/* h_ticket_actions.c */
+void h_ticket_events(struct http_req *r);
+void h_link_list(struct http_req *r);
+void h_link_add(struct http_req *r);
+void h_link_remove(struct http_req *r);
+void h_ticket_merge(struct http_req *r);
+void h_ticket_escalate(struct http_req *r);
+void h_ticket_handback(struct http_req *r);
+void h_macro_apply(struct http_req *r);
+/* h_search.c */
+void h_search(struct http_req *r);
+/* h_events.c */
+void h_event_feed(struct http_req *r);
+/* h_users.c */
+void h_user_list(struct http_req *r);
+void h_user_create(struct http_req *r);
+void h_user_get(struct http_req *r);
+void h_user_update(struct http_req *r);
+/* h_me.c */
+void h_me_get(struct http_req *r);
+void h_me_update(struct http_req *r);
+void h_token_list(struct http_req *r);
+void h_token_create(struct http_req *r);
+void h_token_revoke(struct http_req *r);
+/* h_orgs.c */
+void h_org_list(struct http_req *r);
+void h_org_create(struct http_req *r);
+void h_org_get(struct http_req *r);
+void h_org_update(struct http_req *r);
+/* h_groups.c */
+void h_group_list(struct http_req *r);
+void h_group_create(struct http_req *r);
+void h_group_get(struct http_req *r);
+void h_group_update(struct http_req *r);
+/* h_macros.c */
+void h_macro_list(struct http_req *r);
+void h_macro_create(struct http_req *r);
+void h_macro_get(struct http_req *r);
+void h_macro_update(struct http_req *r);
+void h_macro_delete(struct http_req *r);
+/* h_attachments.c */
+void h_attachment_upload(struct http_req *r);
+void h_attachment_get(struct http_req *r);
+void h_attachment_content(struct http_req *r);
+/* h_auth.c */
+void h_login(struct http_req *r);
+void h_logout(struct http_req *r);
+/* h_health.c */
+void h_health(struct http_req *r);
+
+#endif

@@ -1,0 +1,63 @@
+/* h_groups.c - /api/v1/groups: teams and tiers (L1, L2, technical departments). */
+#include "base/common.h"
+
+#include "http/apiInt.h"
+
+void h_group_list(struct http_req *r)
+{
+    struct op_err err = {0};
+    struct group *v = NULL;
+    size_t n = 0;
+    op_rc rc = app_group_list(api_app(r), api_actor(r), r->arena, &v, &n, &err);
+    if (rc)
+        api_reply_error(r, rc, &err);
+    else
+        http_reply_json(r, 200, json_pack("{s:o}", "groups", json_out_groups(v, n)));
+}
+
+void h_group_create(struct http_req *r)
+{
+    struct op_err err = {0};
+    struct group_input in;
+    struct group g;
+    json_t *body = http_json_body(r);
+    if (!body) return;
+    op_rc rc = json_in_group(body, r->arena, &in, &err);
+    json_decref(body);
+    if (!rc) rc = app_group_create(api_app(r), api_actor(r), &in, r->arena, &g, &err);
+    if (rc)
+        api_reply_error(r, rc, &err);
+    else
+        http_reply_json(r, 201, json_out_group(&g, true));
+}
+
+void h_group_get(struct http_req *r)
+{
+    struct op_err err = {0};
+    struct group g;
+    int64_t id = api_path_id(r, 0);
+    if (!id) return;
+    op_rc rc = app_group_get(api_app(r), api_actor(r), id, r->arena, &g, &err);
+    if (rc)
+        api_reply_error(r, rc, &err);
+    else
+        http_reply_json(r, 200, json_out_group(&g, true));
+}
+
+void h_group_update(struct http_req *r)
+{
+    struct op_err err = {0};
+    struct group_input in;
+    struct group g;
+    int64_t id = api_path_id(r, 0);
+    if (!id) return;
+    json_t *body = http_json_body(r);
+    if (!body) return;
+    op_rc rc = json_in_group(body, r->arena, &in, &err);
+    json_decref(body);
+    if (!rc) rc = app_group_update(api_app(r), api_actor(r), id, &in, r->arena, &g, &err);
+    if (rc)
+        api_reply_error(r, rc, &err);
+    else
+        http_reply_json(r, 200, json_out_group(&g, true));
+}

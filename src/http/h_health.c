@@ -1,0 +1,23 @@
+/* h_health.c - GET /healthz: is the server up and does the database answer
+ * (for load balancers and monitoring; no authentication). */
+#include "base/common.h"
+
+#include "base/log.h"
+#include "base/version.h"
+#include "http/apiInt.h"
+
+void h_health(struct http_req *r)
+{
+    struct op_err err = {0};
+    struct store_counts counts;
+    op_rc rc = app_health(api_app(r), &counts, &err);
+    if (rc) {
+        /* whatever the store said, to a balancer it means "not now" */
+        log_warn("component=api msg=\"health check failed\" rc=%s", op_rc_name(rc));
+        http_fail(r, OP_ERR_UNAVAILABLE, "database", MSG_NONE);
+        return;
+    }
+    http_reply_json(
+        r, 200,
+        json_pack("{s:s,s:s,s:s}", "status", "ok", "database", "ok", "version", OPORA_VERSION));
+}

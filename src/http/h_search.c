@@ -1,0 +1,43 @@
+/* h_search.c - GET /api/v1/search: full-text search over visible tickets. */
+#include "base/common.h"
+
+#include "http/apiInt.h"
+
+/* [{"score": s, "ticket": {...}}, ...]; the store's bm25 rank is lower-is-better
+ * and negative, so it is turned around: a higher score is a better match. */
+static json_t *results(const struct ticket_page *page, const struct search_hit *hits)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < page->n; i++) {
+        json_t *one = json_pack("{s:f,s:o}", "score", hits ? -hits[i].score : 0.0, "ticket",
+                                json_out_ticket(&page->v[i]));
+        if (json_array_append_new(a, one) != 0) {
+            json_decref(a);
+            return NULL;
+        }
+    }
+    return a;
+}
+
+void h_search(struct http_req *r)
+{
+    struct op_err err = {0};
+    struct qs q = api_qs(r);
+    struct ticket_filter f = {.limit = 25};
+    struct ticket_page page = {0};
+    struct search_hit *hits = NULL;
+    size_t offset = 0;
+    const char *text = http_query(r, "q");
+    op_rc rc = qs_ticket_filter(&q, &f, &err);
+    if (!rc) rc = qs_uint(&q, "limit", 1, 100, &f.limit, &err);
+    if (!rc) rc = qs_uint(&q, "offset", 0, 10000, &offset, &err);
+    if (!rc && !text) rc = op_fail(&err, OP_ERR_INVALID, "q", MSG_ERR_REQUIRED);
+    if (!rc)
+        rc = app_ticket_search(api_app(r), api_actor(r), text, &f, offset, r->arena, &page, &hits,
+                               &err);
+    if (rc)
+        api_reply_error(r, rc, &err);
+    else
+        api_reply_page(r, "results", results(&page, hits), "next_offset",
+                       page.more ? (int64_t)(offset + page.n) : 0);
+}

@@ -1,0 +1,63 @@
+/* routes.c - the REST API's route table (docs/api.md is the contract). */
+#include "base/common.h"
+
+#include "http/apiInt.h"
+
+#define V1 "/api/v1"
+
+const struct http_route api_routes[] = {
+    /* service and signing in: no authentication */
+    {HTTP_GET, "/healthz", h_health, HTTP_ROUTE_PUBLIC},
+    {HTTP_POST, V1 "/auth/login", h_login, HTTP_ROUTE_PUBLIC},
+    {HTTP_POST, V1 "/auth/logout", h_logout, HTTP_ROUTE_PUBLIC},
+
+    /* tickets */
+    {HTTP_POST, V1 "/tickets", h_ticket_create, 0},
+    {HTTP_GET, V1 "/tickets", h_ticket_list, 0},
+    {HTTP_GET, V1 "/tickets/count", h_ticket_count, 0},
+    {HTTP_GET, V1 "/tickets/{id}", h_ticket_get, 0},
+    {HTTP_PATCH, V1 "/tickets/{id}", h_ticket_update, 0},
+    {HTTP_GET, V1 "/tickets/{id}/comments", h_comment_list, 0},
+    {HTTP_POST, V1 "/tickets/{id}/comments", h_comment_add, 0},
+    {HTTP_GET, V1 "/tickets/{id}/events", h_ticket_events, 0},
+    {HTTP_GET, V1 "/tickets/{id}/links", h_link_list, 0},
+    {HTTP_POST, V1 "/tickets/{id}/links", h_link_add, 0},
+    {HTTP_DELETE, V1 "/tickets/{id}/links/{link_id}", h_link_remove, 0},
+    {HTTP_POST, V1 "/tickets/{id}/merge", h_ticket_merge, 0},
+    {HTTP_POST, V1 "/tickets/{id}/escalate", h_ticket_escalate, 0},
+    {HTTP_POST, V1 "/tickets/{id}/handback", h_ticket_handback, 0},
+    {HTTP_POST, V1 "/tickets/{id}/macros/{macro_id}/apply", h_macro_apply, 0},
+    {HTTP_GET, V1 "/search", h_search, 0},
+    {HTTP_GET, V1 "/events", h_event_feed, 0},
+
+    /* people and structure */
+    {HTTP_GET, V1 "/users", h_user_list, 0},
+    {HTTP_POST, V1 "/users", h_user_create, 0},
+    {HTTP_GET, V1 "/users/{id}", h_user_get, 0},
+    {HTTP_PATCH, V1 "/users/{id}", h_user_update, 0},
+    {HTTP_GET, V1 "/me", h_me_get, 0},
+    {HTTP_PATCH, V1 "/me", h_me_update, 0},
+    {HTTP_GET, V1 "/me/tokens", h_token_list, 0},
+    {HTTP_POST, V1 "/me/tokens", h_token_create, 0},
+    {HTTP_DELETE, V1 "/me/tokens/{id}", h_token_revoke, 0},
+    {HTTP_GET, V1 "/organizations", h_org_list, 0},
+    {HTTP_POST, V1 "/organizations", h_org_create, 0},
+    {HTTP_GET, V1 "/organizations/{id}", h_org_get, 0},
+    {HTTP_PATCH, V1 "/organizations/{id}", h_org_update, 0},
+    {HTTP_GET, V1 "/groups", h_group_list, 0},
+    {HTTP_POST, V1 "/groups", h_group_create, 0},
+    {HTTP_GET, V1 "/groups/{id}", h_group_get, 0},
+    {HTTP_PATCH, V1 "/groups/{id}", h_group_update, 0},
+    {HTTP_GET, V1 "/macros", h_macro_list, 0},
+    {HTTP_POST, V1 "/macros", h_macro_create, 0},
+    {HTTP_GET, V1 "/macros/{id}", h_macro_get, 0},
+    {HTTP_PATCH, V1 "/macros/{id}", h_macro_update, 0},
+    {HTTP_DELETE, V1 "/macros/{id}", h_macro_delete, 0},
+
+    /* attachments: the upload is the raw file, under the larger body cap */
+    {HTTP_POST, V1 "/attachments", h_attachment_upload, HTTP_ROUTE_UPLOAD},
+    {HTTP_GET, V1 "/attachments/{id}", h_attachment_get, 0},
+    {HTTP_GET, V1 "/attachments/{id}/content", h_attachment_content, 0},
+};
+
+const size_t api_routes_count = ARRAY_SIZE(api_routes);
