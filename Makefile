@@ -36,7 +36,10 @@ MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/obj/%.o)
 UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/unit/%)
 
-.PHONY: all clean unit unit-bins check format
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(B)/bench/%)
+
+.PHONY: all clean unit unit-bins check format bench
 all: $(B)/opora
 
 $(B)/opora: $(MAIN_OBJ) $(B)/libopora.a
@@ -65,6 +68,13 @@ $(B)/tests/unit/%: tests/unit/%.c $(B)/libopora.a
 	@mkdir -p $(dir $@)
 	@echo "  TEST    $@"
 	@$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(B)/libopora.a $(LIBS) -lcmocka $(LDSAN)
+
+$(B)/bench/%: bench/%.c $(B)/libopora.a
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	@$(CC) $(CFLAGS) -o $@ $< $(B)/libopora.a $(LIBS) $(LDSAN)
+
+bench: $(BENCH_BIN)
 
 unit-bins: $(UNIT_BIN)
 

@@ -1,8 +1,26 @@
 /* people.c - users, organizations and groups. */
 #include "base/common.h"
 
+#include <sys/stat.h>
+
 #include "app/internal.h"
 #include "core/validate.h"
+
+/* A time zone must be one the system's tz database knows (tzdata): the
+ * schedules and SLA clocks of later work compute local time with it. */
+static op_rc check_zone_known(const char *zone, struct op_err *err)
+{
+    op_rc rc = check_time_zone("time_zone", zone, err);
+    if (rc || !*zone)
+        return rc;
+    const char *dir = getenv("TZDIR");
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof(path), "%s/%s", dir && *dir ? dir : "/usr/share/zoneinfo", zone);
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+        return op_fail(err, OP_ERR_INVALID, "time_zone", MSG_ERR_TIME_ZONE, zone);
+    return OP_OK;
+}
 
 /* ---- users ---- */
 
@@ -45,7 +63,7 @@ static op_rc user_input_check(const struct user_input *in, bool create, enum use
         return rc;
     if ((s & UF_LANGUAGE) && i18n_lang_parse(in->language) < 0)
         return op_fail(err, OP_ERR_INVALID, "language", MSG_ERR_ENUM, in->language, "en, ru");
-    if ((s & UF_TIME_ZONE) && (rc = check_time_zone("time_zone", in->time_zone, err)))
+    if ((s & UF_TIME_ZONE) && (rc = check_zone_known(in->time_zone, err)))
         return rc;
     if ((s & UF_ROLE) && (unsigned)in->role >= ROLE__COUNT)
         return op_fail(err, OP_ERR_INVALID, "role", MSG_ERR_ENUM, "?", role_names_list());

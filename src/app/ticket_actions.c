@@ -111,10 +111,11 @@ static op_rc link_add_fn(struct store_tx *tx, void *arg)
     struct link_job *j = arg;
     struct ticket t, o;
     op_rc rc;
-    if (!actor_is_staff(j->who))
-        return op_fail(j->err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
+    /* visibility first: a ticket the caller may not see does not exist for them */
     if ((rc = tx_visible_ticket(tx, j->app, j->who, j->ticket_id, j->a, &t, j->err)))
         return rc;
+    if (!actor_is_staff(j->who))
+        return op_fail(j->err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
     if (j->other_id == j->ticket_id)
         return op_fail(j->err, OP_ERR_INVALID, "ticket_id", MSG_ERR_LINK_SELF);
     if ((rc = tx_visible_ticket(tx, j->app, j->who, j->other_id, j->a, &o, j->err)))
@@ -169,10 +170,11 @@ static op_rc link_remove_fn(struct store_tx *tx, void *arg)
     struct link l;
     char b[24];
     op_rc rc;
-    if (!actor_is_staff(j->who))
-        return op_fail(j->err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
+    /* visibility first: a ticket the caller may not see does not exist for them */
     if ((rc = tx_visible_ticket(tx, j->app, j->who, j->ticket_id, j->a, &t, j->err)))
         return rc;
+    if (!actor_is_staff(j->who))
+        return op_fail(j->err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
     rc = tx->ops->link_get(tx, j->link_id, &l);
     if (rc == OP_ERR_NOTFOUND || (!rc && l.a_id != t.id && l.b_id != t.id))
         return op_fail(j->err, OP_ERR_NOTFOUND, NULL, MSG_ERR_LINK_NOT_FOUND,
@@ -292,14 +294,14 @@ static op_rc merge_fn(struct store_tx *tx, void *arg)
     struct ticket target;
     char b[24];
     op_rc rc;
+    if ((rc = tx_visible_ticket(tx, j->app, j->who, j->target_id, j->a, &target, j->err)))
+        return rc;
     if (!actor_is_staff(j->who))
         return op_fail(j->err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
     if (j->sources->n == 0)
         return op_fail(j->err, OP_ERR_INVALID, "source_ids", MSG_ERR_EMPTY);
     if (j->sources->n > 100)
         return op_fail(j->err, OP_ERR_INVALID, "source_ids", MSG_ERR_TOO_MANY, "100");
-    if ((rc = tx_visible_ticket(tx, j->app, j->who, j->target_id, j->a, &target, j->err)))
-        return rc;
     if (target.status == STATUS_CLOSED)
         return op_fail(j->err, OP_ERR_CONFLICT, NULL, MSG_ERR_MERGE_CLOSED,
                        id_str(target.id, b));
@@ -355,10 +357,10 @@ static op_rc tier_fn(struct store_tx *tx, void *arg)
     char step[16];
     op_rc rc;
 
-    if (!actor_is_staff(j->who))
-        return op_fail(j->err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
     if ((rc = tx_visible_ticket(tx, j->app, j->who, j->ticket_id, a, &old, j->err)))
         return rc;
+    if (!actor_is_staff(j->who))
+        return op_fail(j->err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
     if (old.status == STATUS_CLOSED)
         return op_fail(j->err, OP_ERR_CONFLICT, NULL, MSG_ERR_TICKET_CLOSED);
     if (old.group_id && (rc = tx->ops->group_get(tx, old.group_id, a, &from)))

@@ -6,18 +6,26 @@
 
 /* ---- comments ---- */
 
-/* Checks a comment as asked for by who; attachments must be who's own and free. */
+/* Checks a comment as asked for by who; attachments must be who's own and
+ * free. nested: the comment came inside a ticket change ("comment.body"),
+ * else on its own ("body"). */
 static op_rc comment_check(struct store_tx *tx, const struct actor *who,
-                           const struct comment_input *c, struct arena *a, struct op_err *err)
+                           const struct comment_input *c, bool nested, struct arena *a,
+                           struct op_err *err)
 {
-    op_rc rc = check_text("comment.body", c->body, LIMIT_TEXT, TEXT_MULTILINE, false, err);
+    const char *pre = nested ? "comment." : "";
+    char f_body[24], f_public[24], f_att[32];
+    snprintf(f_body, sizeof(f_body), "%sbody", pre);
+    snprintf(f_public, sizeof(f_public), "%spublic", pre);
+    snprintf(f_att, sizeof(f_att), "%sattachment_ids", pre);
+    op_rc rc = check_text(f_body, c->body, LIMIT_TEXT, TEXT_MULTILINE, false, err);
     if (rc)
         return rc;
     if (!c->public && !actor_is_staff(who))
-        return op_fail(err, OP_ERR_FORBIDDEN, "comment.public", MSG_ERR_NOTE_BY_CUSTOMER);
+        return op_fail(err, OP_ERR_FORBIDDEN, f_public, MSG_ERR_NOTE_BY_CUSTOMER);
     if (c->attachment_ids.n) {
         if (c->attachment_ids.n > 20)
-            return op_fail(err, OP_ERR_INVALID, "comment.attachment_ids", MSG_ERR_TOO_MANY, "20");
+            return op_fail(err, OP_ERR_INVALID, f_att, MSG_ERR_TOO_MANY, "20");
         struct attachment *at;
         size_t n;
         if ((rc = tx->ops->attachment_list(tx, &c->attachment_ids, a, &at, &n)))
@@ -30,8 +38,8 @@ static op_rc comment_check(struct store_tx *tx, const struct actor *who,
                     ok = at[j].uploader_id == who->id && at[j].comment_id == 0;
             if (!ok) {
                 char b[24];
-                return op_fail(err, OP_ERR_INVALID, "comment.attachment_ids",
-                               MSG_ERR_ATTACHMENT_NOT_YOURS, id_str(id, b));
+                return op_fail(err, OP_ERR_INVALID, f_att, MSG_ERR_ATTACHMENT_NOT_YOURS,
+                               id_str(id, b));
             }
         }
     }
@@ -189,7 +197,7 @@ static op_rc create_fn(struct store_tx *tx, void *arg)
         return rc;
     if ((rc = check_refs(tx, NULL, &t, in.set, a, err)))
         return rc;
-    if (j->c->comment && (rc = comment_check(tx, who, j->c->comment, a, err)))
+    if (j->c->comment && (rc = comment_check(tx, who, j->c->comment, true, a, err)))
         return rc;
     if ((rc = tx->ops->ticket_insert(tx, &t)))
         return rc;
@@ -246,6 +254,7 @@ struct change {
     size_t n_comments;
     const struct macro *macro;            /* recorded as EV_MACRO when set */
     bool preview;                         /* compute only */
+    bool comment_alone;                   /* the request was just a comment (field names) */
 };
 
 /* The heart of every ticket change: checks who may do it, applies the rules,
@@ -269,7 +278,7 @@ static op_rc change_tx(struct store_tx *tx, struct app *app, const struct actor 
     if (!staff && (in.set & TF_STATUS) && in.status != STATUS_SOLVED)
         return op_fail(err, OP_ERR_FORBIDDEN, "status", MSG_ERR_CUSTOMER_STATUS);
     for (size_t i = 0; i < ch->n_comments; i++)
-        if ((rc = comment_check(tx, who, &ch->comments[i], a, err)))
+        if ((rc = comment_check(tx, who, &ch->comments[i], !ch->comment_alone, a, err)))
             return rc;
 
     if (!(in.set & TF_STATUS)) {
@@ -355,7 +364,9 @@ op_rc app_comment_add(struct app *app, const struct actor *who, int64_t ticket_i
                       struct op_err *err)
 {
     struct ticket t;
-    return app_ticket_update(app, who, ticket_id, NULL, in, a, &t, out, err);
+    struct change_job j = {app, who, ticket_id, {NULL, in, 1, NULL, false, true},
+                           a, &t, out, err};
+    return app_run(app, false, change_fn, &j);
 }
 
 /* ---- lists ---- */
@@ -523,10 +534,10 @@ static op_rc macro_apply_fn(struct store_tx *tx, void *arg)
     struct ticket t;
     char b[24];
     op_rc rc;
-    if (!actor_is_staff(j->who))
-        return op_fail(j->err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
     if ((rc = tx_visible_ticket(tx, j->app, j->who, j->ticket_id, a, &t, j->err)))
         return rc;
+    if (!actor_is_staff(j->who))
+        return op_fail(j->err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
     rc = tx->ops->macro_get(tx, j->macro_id, a, &m);
     if (rc == OP_ERR_NOTFOUND)
         return op_fail(j->err, OP_ERR_NOTFOUND, NULL, MSG_ERR_MACRO_NOT_FOUND,

@@ -18,11 +18,11 @@ enum lang cli_lang(void)
 
 void cli_say(enum msg_id id, ...)
 {
-    const char *args[OP_ERR_NARGS] = {0};
+    const char *args[9] = {0}; /* {1}..{9}: every placeholder a message can have */
     int n = i18n_msg_nargs(id);
     va_list ap;
     va_start(ap, id);
-    for (int i = 0; i < n && i < OP_ERR_NARGS; i++)
+    for (int i = 0; i < n && i < (int)ARRAY_SIZE(args); i++)
         args[i] = va_arg(ap, const char *);
     va_end(ap);
     char out[2048];

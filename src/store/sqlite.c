@@ -22,17 +22,18 @@
 
 #define SQ_READERS_DEFAULT 16
 #define SQ_READERS_MAX 256
-#define SQ_BATCH_MAX 512           /* jobs per group commit */
+#define SQ_BATCH_MAX 512 /* jobs per group commit */
 #define SQ_BUSY_TIMEOUT_MS 5000
-#define SQ_CACHE_WRITER_KIB 32768  /* page cache of the write connection */
-#define SQ_CACHE_READER_KIB 8192   /* ... of each read connection */
-#define SQ_STMT_CACHE_MAX 512      /* cached statements per connection */
+#define SQ_CACHE_WRITER_KIB 32768 /* page cache of the write connection */
+#define SQ_CACHE_READER_KIB 8192  /* ... of each read connection */
+#define SQ_CACHE_BULK_KIB (128 * 1024) /* ... of the writer of a bulk load */
+#define SQ_STMT_CACHE_MAX 512     /* cached statements per connection */
 
 /* ---- types ---- */
 
 struct sq_cached {
     uint64_t hash;
-    char *sql;          /* owned; NULL marks an empty slot */
+    char *sql; /* owned; NULL marks an empty slot */
     sqlite3_stmt *st;
 };
 
@@ -48,25 +49,25 @@ struct sq_job {
     void *arg;
     op_rc rc;
     bool done;
-    pthread_cond_t cv;  /* signalled (under q_mu) when done */
+    pthread_cond_t cv; /* signalled (under q_mu) when done */
     struct sq_job *next;
 };
 
 struct sq_store {
     char *path;
     bool durable;
-    int latest;                /* the newest migration this binary has */
+    int latest; /* the newest migration this binary has */
 
     pthread_mutex_t pool_mu;
-    pthread_cond_t pool_cv;    /* a connection was given back */
-    struct sq_conn **idle;     /* [max_readers] */
+    pthread_cond_t pool_cv; /* a connection was given back */
+    struct sq_conn **idle;  /* [max_readers] */
     int n_idle, n_open, max_readers;
 
-    struct sq_conn *wconn;     /* the writer thread's */
+    struct sq_conn *wconn; /* the writer thread's */
     pthread_t writer;
     bool writer_running;
     pthread_mutex_t q_mu;
-    pthread_cond_t q_cv;       /* a job arrived, or stopping */
+    pthread_cond_t q_cv; /* a job arrived, or stopping */
     struct sq_job *q_head, *q_tail;
     bool stopping;
 };
@@ -92,8 +93,7 @@ static struct sq_cached *cache_slot(struct sq_conn *c, const char *sql, uint64_t
     size_t mask = c->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         struct sq_cached *e = &c->slots[i];
-        if (!e->sql || (e->hash == h && strcmp(e->sql, sql) == 0))
-            return e;
+        if (!e->sql || (e->hash == h && strcmp(e->sql, sql) == 0)) return e;
     }
 }
 
@@ -109,8 +109,7 @@ static bool cache_grow(struct sq_conn *c)
     }
     c->cap = cap;
     for (size_t i = 0; i < old_cap; i++)
-        if (old[i].sql)
-            *cache_slot(c, old[i].sql, old[i].hash) = old[i];
+        if (old[i].sql) *cache_slot(c, old[i].sql, old[i].hash) = old[i];
     free(old);
     return true;
 }
@@ -131,8 +130,7 @@ op_rc sq_prep(struct sq_tx *tx, const char *sql, sqlite3_stmt **out)
         e = cache ? cache_slot(c, sql, h) : NULL;
     }
     sqlite3_stmt *st = NULL;
-    int src = sqlite3_prepare_v3(tx->db, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0, &st,
-                                 NULL);
+    int src = sqlite3_prepare_v3(tx->db, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL);
     if (src != SQLITE_OK) {
         log_error("msg=\"cannot prepare statement\" err=\"%s\" sql=\"%.200s\"",
                   sqlite3_errmsg(tx->db), sql);
@@ -156,16 +154,14 @@ op_rc sq_prep(struct sq_tx *tx, const char *sql, sqlite3_stmt **out)
 static bool stmt_is_cached(struct sq_conn *c, sqlite3_stmt *st)
 {
     const char *sql = sqlite3_sql(st);
-    if (!sql || !c->cap)
-        return false;
+    if (!sql || !c->cap) return false;
     struct sq_cached *e = cache_slot(c, sql, sql_hash(sql));
     return e->sql && e->st == st;
 }
 
 void sq_done(struct sq_tx *tx, sqlite3_stmt *st)
 {
-    if (!st)
-        return;
+    if (!st) return;
     if (stmt_is_cached(tx->conn, st)) {
         sqlite3_reset(st);
         sqlite3_clear_bindings(st);
@@ -180,8 +176,7 @@ void sq_done(struct sq_tx *tx, sqlite3_stmt *st)
 static void conn_reset_all(struct sq_conn *c)
 {
     for (size_t i = 0; i < c->cap; i++)
-        if (c->slots[i].sql && sqlite3_stmt_busy(c->slots[i].st))
-            sqlite3_reset(c->slots[i].st);
+        if (c->slots[i].sql && sqlite3_stmt_busy(c->slots[i].st)) sqlite3_reset(c->slots[i].st);
 }
 
 /* ---- errors and helpers ---- */
@@ -210,8 +205,7 @@ op_rc sq_fail(struct sq_tx *tx, int src, const char *what)
 op_rc sq_step_done(struct sq_tx *tx, sqlite3_stmt *st, const char *what)
 {
     int src = sqlite3_step(st);
-    if (src == SQLITE_DONE || src == SQLITE_ROW)
-        return OP_OK;
+    if (src == SQLITE_DONE || src == SQLITE_ROW) return OP_OK;
     return sq_fail(tx, src, what);
 }
 
@@ -219,26 +213,10 @@ op_rc sq_exec(struct sq_tx *tx, const char *sql)
 {
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, sql, &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     rc = sq_step_done(tx, st, sql);
     sq_done(tx, st);
     return rc;
-}
-
-op_rc sq_sp_begin(struct sq_tx *tx)
-{
-    return sq_exec(tx, "SAVEPOINT sq_call");
-}
-
-op_rc sq_sp_end(struct sq_tx *tx, op_rc rc)
-{
-    if (sqlite3_get_autocommit(tx->db))
-        return rc ? rc : OP_ERR_IO; /* the whole transaction is gone */
-    if (rc)
-        sq_exec(tx, "ROLLBACK TO sq_call");
-    op_rc rc2 = sq_exec(tx, "RELEASE sq_call");
-    return rc ? rc : rc2;
 }
 
 char *sq_col_text(struct sq_row *r, int col)
@@ -246,23 +224,18 @@ char *sq_col_text(struct sq_row *r, int col)
     const unsigned char *s = sqlite3_column_text(r->st, col);
     size_t n = (size_t)sqlite3_column_bytes(r->st, col);
     char *p = arena_strndup(r->a, s ? (const char *)s : "", s ? n : 0);
-    if (!p)
-        r->oom = true;
+    if (!p) r->oom = true;
     return p;
 }
 
 bool sq_grow(struct arena *a, void **v, size_t size, size_t n, size_t *cap)
 {
-    if (n < *cap)
-        return true;
+    if (n < *cap) return true;
     size_t ncap = *cap ? *cap * 2 : 16;
-    if (ncap > SIZE_MAX / size)
-        return false;
+    if (ncap > SIZE_MAX / size) return false;
     void *nv = arena_alloc(a, ncap * size);
-    if (!nv)
-        return false;
-    if (n)
-        memcpy(nv, *v, n * size);
+    if (!nv) return false;
+    if (n) memcpy(nv, *v, n * size);
     *v = nv;
     *cap = ncap;
     return true;
@@ -275,8 +248,7 @@ op_rc sq_collect_ids(struct sq_tx *tx, sqlite3_stmt *st, struct arena *a, struct
     out->v = NULL;
     out->n = 0;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)&out->v, sizeof(*out->v), out->n, &cap))
-            return OP_ERR_NOMEM;
+        if (!sq_grow(a, (void **)&out->v, sizeof(*out->v), out->n, &cap)) return OP_ERR_NOMEM;
         out->v[out->n++] = sqlite3_column_int64(st, 0);
     }
     return src == SQLITE_DONE ? OP_OK : sq_fail(tx, src, "collect ids");
@@ -286,12 +258,10 @@ char *sq_like_prefix(struct arena *a, const char *prefix)
 {
     size_t n = strlen(prefix);
     char *p = arena_alloc(a, 2 * n + 2);
-    if (!p)
-        return NULL;
+    if (!p) return NULL;
     char *w = p;
     for (const char *r = prefix; *r; r++) {
-        if (*r == '%' || *r == '_' || *r == '\\')
-            *w++ = '\\';
+        if (*r == '%' || *r == '_' || *r == '\\') *w++ = '\\';
         *w++ = *r;
     }
     *w++ = '%';
@@ -315,8 +285,7 @@ void sq_q_release(struct sq_query *q)
 
 void sq_q_sql(struct sq_query *q, const char *fmt, ...)
 {
-    if (q->rc)
-        return;
+    if (q->rc) return;
     char tmp[1024];
     va_list ap;
     va_start(ap, fmt);
@@ -330,8 +299,7 @@ void sq_q_sql(struct sq_query *q, const char *fmt, ...)
 
 void sq_q_int(struct sq_query *q, int64_t v)
 {
-    if (q->rc)
-        return;
+    if (q->rc) return;
     if (q->n == SQ_QUERY_BINDS) {
         q->rc = OP_ERR_TOOBIG;
         return;
@@ -342,8 +310,7 @@ void sq_q_int(struct sq_query *q, int64_t v)
 
 void sq_q_text(struct sq_query *q, const char *s)
 {
-    if (q->rc)
-        return;
+    if (q->rc) return;
     if (q->n == SQ_QUERY_BINDS) {
         q->rc = OP_ERR_TOOBIG;
         return;
@@ -356,8 +323,7 @@ void sq_q_mask(struct sq_query *q, const char *col, unsigned mask, int count)
 {
     int n = 0;
     for (int i = 0; i < count; i++) {
-        if (!(mask & (1u << i)))
-            continue;
+        if (!(mask & (1u << i))) continue;
         if (n++ == 0)
             sq_q_sql(q, "%s IN (%d", col, i);
         else
@@ -368,12 +334,10 @@ void sq_q_mask(struct sq_query *q, const char *col, unsigned mask, int count)
 
 op_rc sq_q_prep(struct sq_tx *tx, struct sq_query *q, sqlite3_stmt **out)
 {
-    if (q->rc)
-        return q->rc;
+    if (q->rc) return q->rc;
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, buf_str(&q->sql), &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     int src = SQLITE_OK;
     for (int i = 0; i < q->n && src == SQLITE_OK; i++)
         src = q->v[i].text ? sq_bind_text(st, i + 1, q->v[i].s) : sq_bind_int(st, i + 1, q->v[i].i);
@@ -390,8 +354,7 @@ op_rc sq_q_prep(struct sq_tx *tx, struct sq_query *q, sqlite3_stmt **out)
 
 static void conn_close(struct sq_conn *c)
 {
-    if (!c)
-        return;
+    if (!c) return;
     for (size_t i = 0; i < c->cap; i++) {
         if (c->slots[i].sql) {
             sqlite3_finalize(c->slots[i].st);
@@ -421,8 +384,7 @@ static int conn_pragma(sqlite3 *db, const char *sql, const char *want)
             const char *got = (const char *)sqlite3_column_text(st, 0);
             src = got && strcmp(got, want) == 0 ? SQLITE_DONE : SQLITE_ERROR;
         }
-        if (src == SQLITE_ROW || src == SQLITE_DONE)
-            src = SQLITE_OK;
+        if (src == SQLITE_ROW || src == SQLITE_DONE) src = SQLITE_OK;
     }
     sqlite3_finalize(st);
     return src;
@@ -434,37 +396,35 @@ static op_rc conn_open(const char *path, bool writer, bool create, bool durable,
                        struct sq_conn **out, char *why, size_t why_len)
 {
     struct sq_conn *c = calloc(1, sizeof(*c));
-    if (!c)
-        return OP_ERR_NOMEM;
+    if (!c) return OP_ERR_NOMEM;
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int src = sqlite3_open_v2(path, &c->db, flags, NULL);
-    if (src == SQLITE_OK)
-        src = fts_stem_register(c->db);
+    if (src == SQLITE_OK) src = fts_stem_register(c->db);
     if (src == SQLITE_OK) {
         sqlite3_extended_result_codes(c->db, 1);
         src = sqlite3_busy_timeout(c->db, SQ_BUSY_TIMEOUT_MS);
     }
     char sql[64];
-    if (src == SQLITE_OK)
-        src = conn_pragma(c->db, "PRAGMA journal_mode=WAL", "wal");
+    if (src == SQLITE_OK) src = conn_pragma(c->db, "PRAGMA journal_mode=WAL", "wal");
     if (src == SQLITE_OK) {
         const char *sync = !writer ? "NORMAL" : durable ? "FULL" : "OFF";
         snprintf(sql, sizeof(sql), "PRAGMA synchronous=%s", sync);
         src = conn_pragma(c->db, sql, NULL);
     }
-    if (src == SQLITE_OK)
-        src = conn_pragma(c->db, "PRAGMA foreign_keys=ON", NULL);
-    if (src == SQLITE_OK)
-        src = conn_pragma(c->db, "PRAGMA temp_store=MEMORY", NULL);
+    if (src == SQLITE_OK) src = conn_pragma(c->db, "PRAGMA foreign_keys=ON", NULL);
+    /* temp_store stays FILE: with MEMORY the statement sub-journal never spills and each
+     * statement with a trigger walks it on release, which made big transactions
+     * quadratic; as a file it spills past 64 KiB and truncating is cheap */
     if (src == SQLITE_OK) {
+        /* a bulk load (not durable) touches every index at random: give its
+         * writer a big cache so that the working set stays in memory */
         snprintf(sql, sizeof(sql), "PRAGMA cache_size=-%d",
-                 writer ? SQ_CACHE_WRITER_KIB : SQ_CACHE_READER_KIB);
+                 !writer ? SQ_CACHE_READER_KIB : durable ? SQ_CACHE_WRITER_KIB : SQ_CACHE_BULK_KIB);
         src = conn_pragma(c->db, sql, NULL);
     }
     /* Readers must never write: a store function that tries inside read()
      * gets an error instead of a surprise. */
-    if (src == SQLITE_OK && !writer)
-        src = conn_pragma(c->db, "PRAGMA query_only=ON", NULL);
+    if (src == SQLITE_OK && !writer) src = conn_pragma(c->db, "PRAGMA query_only=ON", NULL);
     if (src != SQLITE_OK) {
         snprintf(why, why_len, "%s", c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(src));
         if (src == SQLITE_ERROR && c->db && sqlite3_errcode(c->db) == SQLITE_OK)
@@ -487,8 +447,7 @@ static op_rc pool_take(struct sq_store *s, struct sq_conn **out)
             pthread_mutex_unlock(&s->pool_mu);
             return OP_OK;
         }
-        if (s->n_open < s->max_readers)
-            break;
+        if (s->n_open < s->max_readers) break;
         pthread_cond_wait(&s->pool_cv, &s->pool_mu);
     }
     s->n_open++; /* reserve the place, open outside the lock */
@@ -524,8 +483,7 @@ static op_rc sq_read(void *impl, store_fn fn, void *arg)
     }
     struct sq_conn *c;
     op_rc rc = pool_take(s, &c);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     struct sq_tx tx = {{&sqlite_store_ops}, c, c->db};
     rc = sq_exec(&tx, "BEGIN");
     if (rc == OP_OK) {
@@ -533,10 +491,8 @@ static op_rc sq_read(void *impl, store_fn fn, void *arg)
         rc = fn(&tx.base, arg);
         tls_in_tx = false;
         conn_reset_all(c);
-        if (rc == OP_OK)
-            rc = sq_exec(&tx, "COMMIT");
-        if (!sqlite3_get_autocommit(c->db))
-            sq_exec(&tx, "ROLLBACK");
+        if (rc == OP_OK) rc = sq_exec(&tx, "COMMIT");
+        if (!sqlite3_get_autocommit(c->db)) sq_exec(&tx, "ROLLBACK");
     }
     pool_give(s, c);
     return rc;
@@ -573,11 +529,9 @@ static void batch_run(struct sq_store *s, struct sq_job **jobs, size_t n)
             rc = jobs[i]->fn(&tx.base, jobs[i]->arg);
             conn_reset_all(tx.conn);
             if (!sqlite3_get_autocommit(tx.db)) {
-                if (rc)
-                    sq_exec(&tx, "ROLLBACK TO sq_job");
+                if (rc) sq_exec(&tx, "ROLLBACK TO sq_job");
                 op_rc rc2 = sq_exec(&tx, "RELEASE sq_job");
-                if (rc == OP_OK)
-                    rc = rc2;
+                if (rc == OP_OK) rc = rc2;
             }
         }
         jobs[i]->rc = rc;
@@ -591,11 +545,9 @@ static void batch_run(struct sq_store *s, struct sq_job **jobs, size_t n)
             }
         }
     }
-    if (seg == n)
-        return; /* the last job's transaction was lost; nothing is open */
+    if (seg == n) return; /* the last job's transaction was lost; nothing is open */
     if (sq_exec(&tx, "COMMIT") != OP_OK) {
-        if (!sqlite3_get_autocommit(tx.db))
-            sq_exec(&tx, "ROLLBACK");
+        if (!sqlite3_get_autocommit(tx.db)) sq_exec(&tx, "ROLLBACK");
         batch_lost(jobs, seg, n);
     }
 }
@@ -618,8 +570,7 @@ static void *writer_main(void *p)
             jobs[n++] = s->q_head;
             s->q_head = s->q_head->next;
         }
-        if (!s->q_head)
-            s->q_tail = NULL;
+        if (!s->q_head) s->q_tail = NULL;
         pthread_mutex_unlock(&s->q_mu);
 
         batch_run(s, jobs, n);
@@ -643,8 +594,7 @@ static op_rc sq_write(void *impl, store_fn fn, void *arg)
         return OP_ERR_INVALID;
     }
     struct sq_job job = {.fn = fn, .arg = arg};
-    if (pthread_cond_init(&job.cv, NULL) != 0)
-        return OP_ERR_NOMEM;
+    if (pthread_cond_init(&job.cv, NULL) != 0) return OP_ERR_NOMEM;
     pthread_mutex_lock(&s->q_mu);
     if (s->stopping) {
         job.rc = OP_ERR_UNAVAILABLE;
@@ -680,7 +630,8 @@ static int migrations_latest(void)
 static int db_version(sqlite3 *db, int *out)
 {
     sqlite3_stmt *st = NULL;
-    int src = sqlite3_prepare_v2(db,
+    int src = sqlite3_prepare_v2(
+        db,
         "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'",
         -1, &st, NULL);
     bool have = false;
@@ -691,10 +642,9 @@ static int db_version(sqlite3 *db, int *out)
     sqlite3_finalize(st);
     st = NULL;
     *out = 0;
-    if (src != SQLITE_OK || !have)
-        return src;
-    src = sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1,
-                             &st, NULL);
+    if (src != SQLITE_OK || !have) return src;
+    src = sqlite3_prepare_v2(db, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1, &st,
+                             NULL);
     if (src == SQLITE_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
         *out = sqlite3_column_int(st, 0);
         src = SQLITE_OK;
@@ -708,22 +658,20 @@ static int db_version(sqlite3 *db, int *out)
 static int migration_apply(sqlite3 *db, const struct migration *m)
 {
     int src = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-    if (src != SQLITE_OK)
-        return src;
+    if (src != SQLITE_OK) return src;
     int now;
     src = sqlite3_exec(db,
                        "CREATE TABLE IF NOT EXISTS schema_migrations ("
                        "version INTEGER PRIMARY KEY, name TEXT NOT NULL, "
                        "applied_at INTEGER NOT NULL)",
                        NULL, NULL, NULL);
-    if (src == SQLITE_OK)
-        src = db_version(db, &now);
+    if (src == SQLITE_OK) src = db_version(db, &now);
     if (src == SQLITE_OK && now < m->version) {
         src = sqlite3_exec(db, m->sql, NULL, NULL, NULL);
         sqlite3_stmt *st = NULL;
         if (src == SQLITE_OK)
-            src = sqlite3_prepare_v2(db,
-                "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)", -1,
+            src = sqlite3_prepare_v2(
+                db, "INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)", -1,
                 &st, NULL);
         if (src == SQLITE_OK) {
             sqlite3_bind_int(st, 1, m->version);
@@ -733,8 +681,7 @@ static int migration_apply(sqlite3 *db, const struct migration *m)
         }
         sqlite3_finalize(st);
     }
-    if (src == SQLITE_OK)
-        src = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    if (src == SQLITE_OK) src = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
     if (src != SQLITE_OK && !sqlite3_get_autocommit(db)) {
         /* keep the first error's message for the caller */
         char *why = sqlite3_mprintf("%s", sqlite3_errmsg(db));
@@ -754,16 +701,12 @@ static op_rc migrate(struct sq_store *s, bool apply, struct op_err *err)
         return op_fail(err, OP_ERR_IO, "db", MSG_ERR_DB_OPEN, s->path, sqlite3_errmsg(db));
     snprintf(a1, sizeof(a1), "%d", current);
     snprintf(a2, sizeof(a2), "%d", s->latest);
-    if (current > s->latest)
-        return op_fail(err, OP_ERR_CONFLICT, "db", MSG_ERR_DB_NEWER, a1, a2);
-    if (current == s->latest)
-        return OP_OK;
-    if (!apply)
-        return op_fail(err, OP_ERR_CONFLICT, "db", MSG_ERR_DB_PENDING, a1, a2);
+    if (current > s->latest) return op_fail(err, OP_ERR_CONFLICT, "db", MSG_ERR_DB_NEWER, a1, a2);
+    if (current == s->latest) return OP_OK;
+    if (!apply) return op_fail(err, OP_ERR_CONFLICT, "db", MSG_ERR_DB_PENDING, a1, a2);
     for (size_t i = 0; i < sqlite_migrations_count; i++) {
         const struct migration *m = &sqlite_migrations[i];
-        if (m->version <= current)
-            continue;
+        if (m->version <= current) continue;
         if (migration_apply(db, m) != SQLITE_OK) {
             char why[OP_ERR_ARGLEN];
             snprintf(why, sizeof(why), "%s: %s", m->name, sqlite3_errmsg(db));
@@ -790,31 +733,39 @@ static void store_free(struct sq_store *s)
     free(s);
 }
 
+/* SQLite's memory statistics take a global mutex around every allocation of
+ * every connection; opora does not read them. This must run before SQLite
+ * initializes, so the first open does it (later calls change nothing). */
+static pthread_once_t sq_global_once = PTHREAD_ONCE_INIT;
+static void sq_global_init(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 static op_rc sq_open(const char *url, const struct store_options *opt, void **impl,
                      struct op_err *err)
 {
+    pthread_once(&sq_global_once, sq_global_init);
     static const struct store_options defaults = {0};
-    if (!opt)
-        opt = &defaults;
+    if (!opt) opt = &defaults;
     const char *path = strncmp(url, "sqlite:", 7) == 0 ? url + 7 : url;
-    if (!*path)
-        return op_fail(err, OP_ERR_INVALID, "db", MSG_ERR_DB_OPEN, url, "empty path");
+    if (!*path) return op_fail(err, OP_ERR_INVALID, "db", MSG_ERR_DB_OPEN, url, "empty path");
 
     struct stat sb;
     if (!opt->create && stat(path, &sb) != 0 && errno == ENOENT)
         return op_fail(err, OP_ERR_NOTFOUND, "db", MSG_ERR_DB_MISSING, path);
 
     struct sq_store *s = calloc(1, sizeof(*s));
-    if (!s)
-        return OP_ERR_NOMEM;
+    if (!s) return OP_ERR_NOMEM;
     pthread_mutex_init(&s->pool_mu, NULL);
     pthread_cond_init(&s->pool_cv, NULL);
     pthread_mutex_init(&s->q_mu, NULL);
     pthread_cond_init(&s->q_cv, NULL);
     s->durable = opt->durable;
     s->latest = migrations_latest();
-    s->max_readers = opt->read_connections > 0 ? MIN(opt->read_connections, SQ_READERS_MAX)
-                                               : SQ_READERS_DEFAULT;
+    s->max_readers =
+        opt->read_connections > 0 ? MIN(opt->read_connections, SQ_READERS_MAX) : SQ_READERS_DEFAULT;
     s->path = strdup(path);
     s->idle = calloc((size_t)s->max_readers, sizeof(*s->idle));
     op_rc rc = OP_OK;
@@ -830,8 +781,7 @@ static op_rc sq_open(const char *url, const struct store_options *opt, void **im
         goto fail;
     }
     rc = migrate(s, opt->migrate, err);
-    if (rc)
-        goto fail;
+    if (rc) goto fail;
     if (pthread_create(&s->writer, NULL, writer_main, s) != 0) {
         rc = op_fail(err, OP_ERR_IO, "db", MSG_ERR_DB_OPEN, path, "cannot start the writer");
         goto fail;
@@ -848,21 +798,20 @@ fail:
 static void sq_close(void *impl)
 {
     struct sq_store *s = impl;
-    if (!s)
-        return;
+    if (!s) return;
     pthread_mutex_lock(&s->q_mu);
     s->stopping = true;
     pthread_cond_broadcast(&s->q_cv);
     pthread_mutex_unlock(&s->q_mu);
-    if (s->writer_running)
-        pthread_join(s->writer, NULL);
+    if (s->writer_running) pthread_join(s->writer, NULL);
     /* Closing while a read runs is the caller's bug; the connections still
      * out are left alone (leaked) rather than freed under the reader. */
     if (s->n_idle != s->n_open)
         log_error("msg=\"store closed during a read\" connections_in_use=%d",
                   s->n_open - s->n_idle);
-    /* Lets SQLite refresh its planner statistics where they are stale. */
-    sqlite3_exec(s->wconn->db, "PRAGMA optimize", NULL, NULL, NULL);
+    /* Lets SQLite refresh its planner statistics where they are stale,
+     * sampling so that a big database does not slow the shutdown. */
+    sqlite3_exec(s->wconn->db, "PRAGMA analysis_limit=400; PRAGMA optimize", NULL, NULL, NULL);
     store_free(s);
 }
 
@@ -873,8 +822,7 @@ static op_rc sq_schema_version(void *impl, int *current, int *latest)
     struct sq_store *s = impl;
     struct sq_conn *c;
     op_rc rc = pool_take(s, &c);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     int src = db_version(c->db, current);
     if (src != SQLITE_OK) {
         log_error("msg=\"cannot read schema version\" err=\"%s\"", sqlite3_errmsg(c->db));
@@ -889,21 +837,22 @@ static op_rc sq_backup(void *impl, const char *path, struct op_err *err)
 {
     struct sq_store *s = impl;
     struct stat sb;
-    if (stat(path, &sb) == 0)
-        return op_fail(err, OP_ERR_CONFLICT, "path", MSG_ERR_DUPLICATE, path);
+    if (stat(path, &sb) == 0) return op_fail(err, OP_ERR_CONFLICT, "path", MSG_ERR_DUPLICATE, path);
 
     /* Written beside the target and renamed at the end, so that path never
      * holds half a backup. */
     char tmp[PATH_MAX];
     int n = snprintf(tmp, sizeof(tmp), "%s.part", path);
-    if (n < 0 || (size_t)n >= sizeof(tmp))
-        return op_fail(err, OP_ERR_INVALID, "path", MSG_ERR_TOO_LONG, "4000");
+    if (n < 0 || (size_t)n >= sizeof(tmp)) {
+        char max[16];
+        snprintf(max, sizeof(max), "%d", PATH_MAX - 6);
+        return op_fail(err, OP_ERR_INVALID, "path", MSG_ERR_TOO_LONG, max);
+    }
     unlink(tmp);
 
     struct sq_conn *c;
     op_rc rc = pool_take(s, &c);
-    if (rc)
-        return op_fail(err, rc, "path", MSG_ERR_STORAGE, "no read connection");
+    if (rc) return op_fail(err, rc, "path", MSG_ERR_STORAGE, "no read connection");
     sqlite3 *dst = NULL;
     char why[OP_ERR_ARGLEN] = "";
     int src = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
@@ -913,11 +862,9 @@ static op_rc sq_backup(void *impl, const char *path, struct op_err *err)
         sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");
         if (b) {
             src = sqlite3_backup_step(b, -1);
-            if (src == SQLITE_DONE)
-                src = SQLITE_OK;
+            if (src == SQLITE_DONE) src = SQLITE_OK;
             int src2 = sqlite3_backup_finish(b);
-            if (src == SQLITE_OK)
-                src = src2;
+            if (src == SQLITE_OK) src = src2;
         } else {
             src = sqlite3_errcode(dst);
         }
@@ -981,6 +928,7 @@ const struct store_ops sqlite_store_ops = {
     .comment_insert = sq_comment_insert,
     .comment_list = sq_comment_list,
     .comment_count = sq_comment_count,
+    .comment_get = sq_comment_get,
     .comment_move = sq_comment_move,
     .attachment_insert = sq_attachment_insert,
     .attachment_get = sq_attachment_get,

@@ -61,12 +61,12 @@ op_rc sq_step_done(struct sq_tx *tx, sqlite3_stmt *st, const char *what);
 /* Runs sql (a statement without parameters or rows) through the cache. */
 op_rc sq_exec(struct sq_tx *tx, const char *sql);
 
-/* A savepoint around one store call that writes several rows, so that the
- * call is all or nothing even if the caller's function goes on after its
- * failure. sq_sp_end releases it on rc == OP_OK, else rolls back to it first;
- * it returns rc (or OP_ERR_IO if the savepoint itself failed). */
-op_rc sq_sp_begin(struct sq_tx *tx);
-op_rc sq_sp_end(struct sq_tx *tx, op_rc rc);
+/* A call that writes several rows is not wrapped in a savepoint of its own:
+ * a savepoint per call costs a walk of SQLite's in-memory sub-journal on
+ * every release, which grows with the transaction (bulk loads of thousands of
+ * tickets slowed down quadratically). A failed call may have written some of
+ * its rows; every caller fails its whole function then, and the writer's
+ * savepoint around that function undoes it (store.h). */
 
 /* ---- binding: 0 ids and times are stored as NULL ---- */
 
@@ -158,7 +158,32 @@ op_rc sq_q_prep(struct sq_tx *tx, struct sq_query *q, sqlite3_stmt **out);
  * escaped; use ESCAPE '\'), from a. NULL when memory is out. */
 char *sq_like_prefix(struct arena *a, const char *prefix);
 
-/* ---- the functions of sqlite_store_ops, by file ---- */
+/* ---- the functions of sqlite_store_ops, by file ----
+ *
+ * Each does what its member of struct store_ops says in store.h. What the
+ * SQLite backend adds to that contract:
+ *   - a unique index violated is OP_ERR_CONFLICT, a referenced row that does
+ *     not exist (foreign key) OP_ERR_NOTFOUND, a NOT NULL or CHECK violation
+ *     OP_ERR_INVALID (e.g. a ticket without requester, a link to itself);
+ *     anything else OP_ERR_IO, logged; out of memory OP_ERR_NOMEM;
+ *   - update, delete and touch of a missing row are OP_ERR_NOTFOUND;
+ *   - ids and times 0 are stored as NULL and read back as 0; strings read
+ *     back as "" (never NULL); a user's email "" is stored as NULL;
+ *   - a list's limit 0 means no limit, except ticket_list and ticket_search
+ *     (1..1000, else OP_ERR_INVALID);
+ *   - calls that write several rows (ticket_insert/update, comment_insert,
+ *     group_set_members) are all or nothing on their own;
+ *   - ticket_add_requester: OP_ERR_CONFLICT when the user already is one;
+ *   - links: one per kind and pair of tickets in either order (CONFLICT);
+ *   - comment_insert: OP_ERR_CONFLICT when an attachment is missing or
+ *     belongs to another comment;
+ *   - comment_move from a ticket onto itself is OP_ERR_INVALID;
+ *   - attachment_list leaves out ids that do not exist;
+ *   - token_revoke of another user's token is OP_ERR_NOTFOUND; revoking
+ *     twice keeps the first time;
+ *   - ticket_search: OP_ERR_INVALID when the query has no terms (the
+ *     caller reports it as field "q", MSG_ERR_EMPTY), OP_ERR_TOOBIG past
+ *     SQ_FTS_QUERY_MAX bytes. */
 
 /* sqlite_people.c */
 op_rc sq_org_insert(struct store_tx *tx, struct organization *o);
@@ -181,6 +206,10 @@ op_rc sq_group_list(struct store_tx *tx, struct arena *a, struct group **out, si
 op_rc sq_group_set_members(struct store_tx *tx, int64_t group_id, const struct id_list *ids);
 
 /* sqlite_tickets.c */
+/* Indexes a ticket's text for search, taking the old text out first when
+ * old_subject is not NULL. */
+op_rc sq_fts_ticket(struct sq_tx *tx, int64_t id, const char *old_subject,
+                    const char *old_description, const char *subject, const char *description);
 op_rc sq_ticket_insert(struct store_tx *tx, struct ticket *t);
 op_rc sq_ticket_update(struct store_tx *tx, const struct ticket *t);
 op_rc sq_ticket_get(struct store_tx *tx, int64_t id, struct arena *a, struct ticket *out);
@@ -205,6 +234,7 @@ op_rc sq_comment_insert(struct store_tx *tx, struct comment *c);
 op_rc sq_comment_list(struct store_tx *tx, int64_t ticket_id, bool public_only, int64_t after_id,
                       size_t limit, struct arena *a, struct comment **out, size_t *n);
 op_rc sq_comment_count(struct store_tx *tx, int64_t ticket_id, bool public_only, int64_t *n);
+op_rc sq_comment_get(struct store_tx *tx, int64_t id, struct arena *a, struct comment *out);
 op_rc sq_comment_move(struct store_tx *tx, int64_t from, int64_t to, int64_t *moved);
 op_rc sq_attachment_insert(struct store_tx *tx, struct attachment *at);
 op_rc sq_attachment_get(struct store_tx *tx, int64_t id, struct arena *a, struct attachment *out);

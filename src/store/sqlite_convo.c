@@ -24,10 +24,11 @@ static void comment_row(struct sq_row *r, struct comment *c)
 static op_rc comment_insert(struct sq_tx *tx, struct comment *c)
 {
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "INSERT INTO comments(ticket_id, author_id, public, body, via, "
-                           "origin_ticket_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "INSERT INTO comments(ticket_id, author_id, public, body, via, "
+                       "origin_ticket_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       &st);
+    if (rc) return rc;
     int src = sq_bind_id(st, 1, c->ticket_id);
     src = src ? src : sq_bind_id(st, 2, c->author_id);
     src = src ? src : sq_bind_int(st, 3, c->public);
@@ -37,35 +38,53 @@ static op_rc comment_insert(struct sq_tx *tx, struct comment *c)
     src = src ? src : sq_bind_int(st, 7, c->created_at);
     rc = src ? sq_fail(tx, src, "comment_insert") : sq_step_done(tx, st, "comment_insert");
     sq_done(tx, st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     int64_t id = sqlite3_last_insert_rowid(tx->db);
+    /* the full-text index, kept here rather than by a trigger (sq_fts_ticket) */
+    if ((rc = sq_prep(tx, "INSERT INTO comments_fts(rowid, body) VALUES (?, ?)", &st)))
+        return rc;
+    src = sq_bind_int(st, 1, id);
+    src = src ? src : sq_bind_text(st, 2, c->body);
+    rc = src ? sq_fail(tx, src, "comment_insert") : sq_step_done(tx, st, "comment_insert");
+    sq_done(tx, st);
+    if (rc) return rc;
     if (c->attachment_ids.n) {
         /* An attachment belongs to one comment: a missing or already
          * claimed one fails the whole insert. */
-        if ((rc = sq_prep(tx, "UPDATE attachments SET comment_id = ? "
-                              "WHERE id = ? AND comment_id IS NULL", &st)))
+        if ((rc = sq_prep(tx,
+                          "UPDATE attachments SET comment_id = ? "
+                          "WHERE id = ? AND comment_id IS NULL",
+                          &st)))
             return rc;
         for (size_t i = 0; i < c->attachment_ids.n && rc == OP_OK; i++) {
             sq_bind_int(st, 1, id);
             sq_bind_int(st, 2, c->attachment_ids.v[i]);
             rc = sq_step_done(tx, st, "comment_insert");
-            if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-                rc = OP_ERR_CONFLICT;
+            if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_CONFLICT;
             sqlite3_reset(st);
         }
         sq_done(tx, st);
     }
-    if (rc == OP_OK)
-        c->id = id;
+    if (rc == OP_OK) c->id = id;
     return rc;
 }
 
 op_rc sq_comment_insert(struct store_tx *t, struct comment *c)
 {
     struct sq_tx *tx = sq_tx(t);
-    op_rc rc = sq_sp_begin(tx);
-    return rc ? rc : sq_sp_end(tx, comment_insert(tx, c));
+    return comment_insert(tx, c);
+}
+
+/* Fills c->attachment_ids of a comment that was just read. */
+static op_rc comment_attachments(struct sq_tx *tx, struct arena *a, struct comment *c)
+{
+    sqlite3_stmt *st;
+    op_rc rc = sq_prep(tx, "SELECT id FROM attachments WHERE comment_id = ? ORDER BY id", &st);
+    if (rc) return rc;
+    sq_bind_int(st, 1, c->id);
+    rc = sq_collect_ids(tx, st, a, &c->attachment_ids);
+    sq_done(tx, st);
+    return rc;
 }
 
 op_rc sq_comment_list(struct store_tx *t, int64_t ticket_id, bool public_only, int64_t after_id,
@@ -73,14 +92,14 @@ op_rc sq_comment_list(struct store_tx *t, int64_t ticket_id, bool public_only, i
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, public_only ? "SELECT " COMMENT_COLS " FROM comments WHERE "
-                                         "ticket_id = ? AND id > ? AND public = 1 "
-                                         "ORDER BY id LIMIT ?"
-                                       : "SELECT " COMMENT_COLS " FROM comments WHERE "
-                                         "ticket_id = ? AND id > ? ORDER BY id LIMIT ?",
+    op_rc rc = sq_prep(tx,
+                       public_only ? "SELECT " COMMENT_COLS " FROM comments WHERE "
+                                     "ticket_id = ? AND id > ? AND public = 1 "
+                                     "ORDER BY id LIMIT ?"
+                                   : "SELECT " COMMENT_COLS " FROM comments WHERE "
+                                     "ticket_id = ? AND id > ? ORDER BY id LIMIT ?",
                        &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, ticket_id);
     sq_bind_int(st, 2, after_id);
     sq_bind_int(st, 3, sq_limit(limit));
@@ -98,17 +117,10 @@ op_rc sq_comment_list(struct store_tx *t, int64_t ticket_id, bool public_only, i
     }
     rc = r.oom ? OP_ERR_NOMEM : src != SQLITE_DONE ? sq_fail(tx, src, "comment_list") : OP_OK;
     sq_done(tx, st);
-    if (rc || *n == 0)
-        return rc;
+    if (rc || *n == 0) return rc;
 
-    if ((rc = sq_prep(tx, "SELECT id FROM attachments WHERE comment_id = ? ORDER BY id", &st)))
-        return rc;
-    for (size_t i = 0; i < *n && rc == OP_OK; i++) {
-        sq_bind_int(st, 1, (*out)[i].id);
-        rc = sq_collect_ids(tx, st, a, &(*out)[i].attachment_ids);
-        sqlite3_reset(st);
-    }
-    sq_done(tx, st);
+    for (size_t i = 0; i < *n && rc == OP_OK; i++)
+        rc = comment_attachments(tx, a, &(*out)[i]);
     return rc;
 }
 
@@ -116,12 +128,12 @@ op_rc sq_comment_count(struct store_tx *t, int64_t ticket_id, bool public_only, 
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, public_only ? "SELECT count(*) FROM comments "
-                                         "WHERE ticket_id = ? AND public = 1"
-                                       : "SELECT count(*) FROM comments WHERE ticket_id = ?",
+    op_rc rc = sq_prep(tx,
+                       public_only ? "SELECT count(*) FROM comments "
+                                     "WHERE ticket_id = ? AND public = 1"
+                                   : "SELECT count(*) FROM comments WHERE ticket_id = ?",
                        &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, ticket_id);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW)
@@ -132,32 +144,50 @@ op_rc sq_comment_count(struct store_tx *t, int64_t ticket_id, bool public_only, 
     return rc;
 }
 
+op_rc sq_comment_get(struct store_tx *t, int64_t id, struct arena *a, struct comment *out)
+{
+    struct sq_tx *tx = sq_tx(t);
+    sqlite3_stmt *st;
+    op_rc rc = sq_prep(tx, "SELECT " COMMENT_COLS " FROM comments WHERE id = ?", &st);
+    if (rc) return rc;
+    sq_bind_int(st, 1, id);
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        struct sq_row r = {st, a, false};
+        comment_row(&r, out);
+        rc = r.oom ? OP_ERR_NOMEM : OP_OK;
+    } else {
+        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "comment_get");
+    }
+    sq_done(tx, st);
+    return rc ? rc : comment_attachments(tx, a, out);
+}
+
 op_rc sq_comment_move(struct store_tx *t, int64_t from, int64_t to, int64_t *moved)
 {
     struct sq_tx *tx = sq_tx(t);
     *moved = 0;
-    if (from == to)
-        return OP_ERR_INVALID;
+    if (from == to) return OP_ERR_INVALID;
     sqlite3_stmt *st;
     /* Both assignments see the row as it was: origin becomes the old ticket
      * unless the comment had already moved once. */
-    op_rc rc = sq_prep(tx, "UPDATE comments SET origin_ticket_id = "
-                           "coalesce(origin_ticket_id, ticket_id), ticket_id = ?2 "
-                           "WHERE ticket_id = ?1", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "UPDATE comments SET origin_ticket_id = "
+                       "coalesce(origin_ticket_id, ticket_id), ticket_id = ?2 "
+                       "WHERE ticket_id = ?1",
+                       &st);
+    if (rc) return rc;
     sq_bind_int(st, 1, from);
     sq_bind_int(st, 2, to);
     rc = sq_step_done(tx, st, "comment_move");
-    if (rc == OP_OK)
-        *moved = sqlite3_changes(tx->db);
+    if (rc == OP_OK) *moved = sqlite3_changes(tx->db);
     sq_done(tx, st);
     return rc;
 }
 
 /* ---- attachments ---- */
 
-#define ATTACHMENT_COLS \
+#define ATTACHMENT_COLS                                                                            \
     "id, sha256, size, content_type, filename, uploader_id, comment_id, created_at"
 
 static void attachment_row(struct sq_row *r, struct attachment *at)
@@ -178,11 +208,11 @@ op_rc sq_attachment_insert(struct store_tx *t, struct attachment *at)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "INSERT INTO attachments(sha256, size, content_type, filename, "
-                           "uploader_id, comment_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    op_rc rc = sq_prep(tx,
+                       "INSERT INTO attachments(sha256, size, content_type, filename, "
+                       "uploader_id, comment_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                        &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     int src = sq_bind_text(st, 1, at->sha256);
     src = src ? src : sq_bind_int(st, 2, at->size);
     src = src ? src : sq_bind_text(st, 3, at->content_type);
@@ -191,8 +221,7 @@ op_rc sq_attachment_insert(struct store_tx *t, struct attachment *at)
     src = src ? src : sq_bind_id(st, 6, at->comment_id);
     src = src ? src : sq_bind_int(st, 7, at->created_at);
     rc = src ? sq_fail(tx, src, "attachment_insert") : sq_step_done(tx, st, "attachment_insert");
-    if (rc == OP_OK)
-        at->id = sqlite3_last_insert_rowid(tx->db);
+    if (rc == OP_OK) at->id = sqlite3_last_insert_rowid(tx->db);
     sq_done(tx, st);
     return rc;
 }
@@ -202,8 +231,7 @@ op_rc sq_attachment_get(struct store_tx *t, int64_t id, struct arena *a, struct 
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "SELECT " ATTACHMENT_COLS " FROM attachments WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, id);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -222,10 +250,8 @@ op_rc sq_attachment_list(struct store_tx *t, const struct id_list *ids, struct a
 {
     *out = NULL;
     *n = 0;
-    if (!ids || ids->n == 0)
-        return OP_OK;
-    if (!(*out = arena_alloc(a, ids->n * sizeof(**out))))
-        return OP_ERR_NOMEM;
+    if (!ids || ids->n == 0) return OP_OK;
+    if (!(*out = arena_alloc(a, ids->n * sizeof(**out)))) return OP_ERR_NOMEM;
     /* In the order asked for; ids that do not exist are left out. */
     for (size_t i = 0; i < ids->n; i++) {
         op_rc rc = sq_attachment_get(t, ids->v[i], a, &(*out)[*n]);
@@ -255,18 +281,18 @@ op_rc sq_link_insert(struct store_tx *t, struct link *l)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "INSERT INTO links(kind, a_id, b_id, creator_id, created_at) "
-                           "VALUES (?, ?, ?, ?, ?)", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "INSERT INTO links(kind, a_id, b_id, creator_id, created_at) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       &st);
+    if (rc) return rc;
     int src = sq_bind_int(st, 1, l->kind);
     src = src ? src : sq_bind_id(st, 2, l->a_id);
     src = src ? src : sq_bind_id(st, 3, l->b_id);
     src = src ? src : sq_bind_id(st, 4, l->creator_id);
     src = src ? src : sq_bind_int(st, 5, l->created_at);
     rc = src ? sq_fail(tx, src, "link_insert") : sq_step_done(tx, st, "link_insert");
-    if (rc == OP_OK)
-        l->id = sqlite3_last_insert_rowid(tx->db);
+    if (rc == OP_OK) l->id = sqlite3_last_insert_rowid(tx->db);
     sq_done(tx, st);
     return rc;
 }
@@ -276,8 +302,7 @@ op_rc sq_link_get(struct store_tx *t, int64_t id, struct link *out)
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "SELECT " LINK_COLS " FROM links WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, id);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW)
@@ -293,12 +318,10 @@ op_rc sq_link_delete(struct store_tx *t, int64_t id)
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "DELETE FROM links WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, id);
     rc = sq_step_done(tx, st, "link_delete");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
     sq_done(tx, st);
     return rc;
 }
@@ -308,10 +331,11 @@ op_rc sq_link_list(struct store_tx *t, int64_t ticket_id, struct arena *a, struc
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " LINK_COLS " FROM links WHERE a_id = ?1 OR b_id = ?1 "
-                           "ORDER BY id", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "SELECT " LINK_COLS " FROM links WHERE a_id = ?1 OR b_id = ?1 "
+                       "ORDER BY id",
+                       &st);
+    if (rc) return rc;
     sq_bind_int(st, 1, ticket_id);
     *out = NULL;
     *n = 0;
@@ -324,8 +348,7 @@ op_rc sq_link_list(struct store_tx *t, int64_t ticket_id, struct arena *a, struc
         }
         link_row(st, &(*out)[(*n)++]);
     }
-    if (rc == OP_OK && src != SQLITE_DONE)
-        rc = sq_fail(tx, src, "link_list");
+    if (rc == OP_OK && src != SQLITE_DONE) rc = sq_fail(tx, src, "link_list");
     sq_done(tx, st);
     return rc;
 }

@@ -13,12 +13,13 @@ op_rc sq_counts(struct store_tx *t, struct store_counts *out)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT (SELECT count(*) FROM users), "
-                           "(SELECT count(*) FROM organizations), (SELECT count(*) FROM groups), "
-                           "(SELECT count(*) FROM tickets), (SELECT count(*) FROM comments), "
-                           "(SELECT count(*) FROM events), (SELECT count(*) FROM macros)", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "SELECT (SELECT count(*) FROM users), "
+                       "(SELECT count(*) FROM organizations), (SELECT count(*) FROM groups), "
+                       "(SELECT count(*) FROM tickets), (SELECT count(*) FROM comments), "
+                       "(SELECT count(*) FROM events), (SELECT count(*) FROM macros)",
+                       &st);
+    if (rc) return rc;
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         out->users = sqlite3_column_int64(st, 0);
@@ -53,25 +54,22 @@ static op_rc actions_encode(const struct macro *m, char **out)
         }
         json_t *o = json_pack("{s:s, s:s}", "action", macro_action_name(ma->kind), "value",
                               ma->value ? ma->value : "");
-        if (o && ma->field && *ma->field && json_object_set_new(o, "field",
-                                                                json_string(ma->field)) != 0) {
+        if (o && ma->field && *ma->field &&
+            json_object_set_new(o, "field", json_string(ma->field)) != 0) {
             json_decref(o);
             o = NULL;
         }
         /* json_pack and json_string refuse invalid UTF-8 as well as memory */
-        if (!o || json_array_append_new(arr, o) != 0)
-            rc = OP_ERR_INVALID;
+        if (!o || json_array_append_new(arr, o) != 0) rc = OP_ERR_INVALID;
     }
-    if (rc == OP_OK && !(*out = json_dumps(arr, JSON_COMPACT)))
-        rc = OP_ERR_NOMEM;
+    if (rc == OP_OK && !(*out = json_dumps(arr, JSON_COMPACT))) rc = OP_ERR_NOMEM;
     json_decref(arr);
     return rc;
 }
 
 /* The actions from their JSON text, into a. Text the store did not write is
  * a damaged database: OP_ERR_IO, logged. */
-static op_rc actions_decode(const char *text, int64_t macro_id, struct arena *a,
-                            struct macro *m)
+static op_rc actions_decode(const char *text, int64_t macro_id, struct arena *a, struct macro *m)
 {
     json_error_t jerr;
     json_t *arr = json_loads(text, 0, &jerr);
@@ -106,8 +104,7 @@ static op_rc actions_decode(const char *text, int64_t macro_id, struct arena *a,
         }
     }
 end:
-    if (rc == OP_ERR_IO)
-        log_error("msg=\"damaged macro actions\" macro=%" PRId64, macro_id);
+    if (rc == OP_ERR_IO) log_error("msg=\"damaged macro actions\" macro=%" PRId64, macro_id);
     json_decref(arr);
     return rc;
 }
@@ -122,8 +119,7 @@ static op_rc macro_row(struct sq_row *r, struct macro *m)
     m->created_by = sq_col_int(r, 5);
     m->created_at = sq_col_int(r, 6);
     m->updated_at = sq_col_int(r, 7);
-    if (r->oom)
-        return OP_ERR_NOMEM;
+    if (r->oom) return OP_ERR_NOMEM;
     const char *actions = (const char *)sqlite3_column_text(r->st, 4);
     return actions_decode(actions ? actions : "", m->id, r->a, m);
 }
@@ -146,15 +142,15 @@ op_rc sq_macro_insert(struct store_tx *t, struct macro *m)
     char *actions = NULL;
     sqlite3_stmt *st = NULL;
     op_rc rc = actions_encode(m, &actions);
-    if (rc)
-        goto end;
-    if ((rc = sq_prep(tx, "INSERT INTO macros(name, description, active, actions, created_by, "
-                          "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", &st)))
+    if (rc) goto end;
+    if ((rc = sq_prep(tx,
+                      "INSERT INTO macros(name, description, active, actions, created_by, "
+                      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      &st)))
         goto end;
     int src = macro_bind(st, m, actions);
     rc = src ? sq_fail(tx, src, "macro_insert") : sq_step_done(tx, st, "macro_insert");
-    if (rc == OP_OK)
-        m->id = sqlite3_last_insert_rowid(tx->db);
+    if (rc == OP_OK) m->id = sqlite3_last_insert_rowid(tx->db);
 end:
     sq_done(tx, st);
     free(actions);
@@ -167,16 +163,16 @@ op_rc sq_macro_update(struct store_tx *t, const struct macro *m)
     char *actions = NULL;
     sqlite3_stmt *st = NULL;
     op_rc rc = actions_encode(m, &actions);
-    if (rc)
-        goto end;
-    if ((rc = sq_prep(tx, "UPDATE macros SET name = ?, description = ?, active = ?, actions = ?, "
-                          "created_by = ?, created_at = ?, updated_at = ? WHERE id = ?", &st)))
+    if (rc) goto end;
+    if ((rc = sq_prep(tx,
+                      "UPDATE macros SET name = ?, description = ?, active = ?, actions = ?, "
+                      "created_by = ?, created_at = ?, updated_at = ? WHERE id = ?",
+                      &st)))
         goto end;
     int src = macro_bind(st, m, actions);
     src = src ? src : sq_bind_int(st, 8, m->id);
     rc = src ? sq_fail(tx, src, "macro_update") : sq_step_done(tx, st, "macro_update");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
 end:
     sq_done(tx, st);
     free(actions);
@@ -188,8 +184,7 @@ op_rc sq_macro_get(struct store_tx *t, int64_t id, struct arena *a, struct macro
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "SELECT " MACRO_COLS " FROM macros WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, id);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -207,13 +202,13 @@ op_rc sq_macro_list(struct store_tx *t, bool active_only, struct arena *a, struc
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, active_only ? "SELECT " MACRO_COLS " FROM macros WHERE active = 1 "
-                                         "ORDER BY name COLLATE NOCASE, id"
-                                       : "SELECT " MACRO_COLS " FROM macros "
-                                         "ORDER BY name COLLATE NOCASE, id",
+    op_rc rc = sq_prep(tx,
+                       active_only ? "SELECT " MACRO_COLS " FROM macros WHERE active = 1 "
+                                     "ORDER BY name COLLATE NOCASE, id"
+                                   : "SELECT " MACRO_COLS " FROM macros "
+                                     "ORDER BY name COLLATE NOCASE, id",
                        &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     *out = NULL;
     *n = 0;
     size_t cap = 0;
@@ -225,8 +220,7 @@ op_rc sq_macro_list(struct store_tx *t, bool active_only, struct arena *a, struc
         else
             rc = macro_row(&r, &(*out)[(*n)++]);
     }
-    if (rc == OP_OK && src != SQLITE_DONE)
-        rc = sq_fail(tx, src, "macro_list");
+    if (rc == OP_OK && src != SQLITE_DONE) rc = sq_fail(tx, src, "macro_list");
     sq_done(tx, st);
     return rc;
 }
@@ -236,19 +230,17 @@ op_rc sq_macro_delete(struct store_tx *t, int64_t id)
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "DELETE FROM macros WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, id);
     rc = sq_step_done(tx, st, "macro_delete");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
     sq_done(tx, st);
     return rc;
 }
 
 /* ---- the event log ---- */
 
-#define EVENT_COLS \
+#define EVENT_COLS                                                                                 \
     "id, action_id, entity, entity_id, at, actor_id, via, kind, field, old_value, new_value, data"
 
 static void event_row(struct sq_row *r, struct event *e)
@@ -275,19 +267,19 @@ op_rc sq_event_append(struct store_tx *t, struct event *e)
      * holds it), so that the first event of an action can carry its own id
      * as action_id in the one INSERT the append-only log allows. */
     op_rc rc = sq_prep(tx, "SELECT coalesce(max(id), 0) + 1 FROM events", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     int src = sqlite3_step(st);
     int64_t id = sqlite3_column_int64(st, 0);
     rc = src == SQLITE_ROW ? OP_OK : sq_fail(tx, src, "event_append");
     sq_done(tx, st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     int64_t action_id = e->action_id ? e->action_id : id;
 
-    if ((rc = sq_prep(tx, "INSERT INTO events(id, action_id, entity, entity_id, at, actor_id, "
-                          "via, kind, field, old_value, new_value, data) "
-                          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st)))
+    if ((rc = sq_prep(tx,
+                      "INSERT INTO events(id, action_id, entity, entity_id, at, actor_id, "
+                      "via, kind, field, old_value, new_value, data) "
+                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      &st)))
         return rc;
     src = sq_bind_int(st, 1, id);
     src = src ? src : sq_bind_int(st, 2, action_id);
@@ -319,11 +311,9 @@ static op_rc events_read(struct sq_tx *tx, sqlite3_stmt *st, struct arena *a, st
     struct sq_row r = {st, a, false};
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)out, sizeof(**out), *n, &cap))
-            return OP_ERR_NOMEM;
+        if (!sq_grow(a, (void **)out, sizeof(**out), *n, &cap)) return OP_ERR_NOMEM;
         event_row(&r, &(*out)[(*n)++]);
-        if (r.oom)
-            return OP_ERR_NOMEM;
+        if (r.oom) return OP_ERR_NOMEM;
     }
     return src == SQLITE_DONE ? OP_OK : sq_fail(tx, src, "event_list");
 }
@@ -333,10 +323,11 @@ op_rc sq_event_list(struct store_tx *t, enum entity entity, int64_t entity_id, i
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " EVENT_COLS " FROM events WHERE entity = ? AND "
-                           "entity_id = ? AND id > ? ORDER BY id LIMIT ?", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "SELECT " EVENT_COLS " FROM events WHERE entity = ? AND "
+                       "entity_id = ? AND id > ? ORDER BY id LIMIT ?",
+                       &st);
+    if (rc) return rc;
     sq_bind_int(st, 1, entity);
     sq_bind_int(st, 2, entity_id);
     sq_bind_int(st, 3, after_id);
@@ -351,10 +342,9 @@ op_rc sq_event_feed(struct store_tx *t, int64_t after_id, size_t limit, struct a
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " EVENT_COLS " FROM events WHERE id > ? ORDER BY id LIMIT ?",
-                       &st);
-    if (rc)
-        return rc;
+    op_rc rc =
+        sq_prep(tx, "SELECT " EVENT_COLS " FROM events WHERE id > ? ORDER BY id LIMIT ?", &st);
+    if (rc) return rc;
     sq_bind_int(st, 1, after_id);
     sq_bind_int(st, 2, sq_limit(limit));
     rc = events_read(tx, st, a, out, n);
@@ -373,20 +363,21 @@ op_rc sq_session_insert(struct store_tx *t, const uint8_t hash[32], struct sessi
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "INSERT INTO sessions(token_hash, user_id, csrf, created_at, "
-                           "expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "INSERT INTO sessions(token_hash, user_id, csrf, created_at, "
+                       "expires_at, last_seen_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       &st);
+    if (rc) return rc;
     int src = bind_hash(st, 1, hash);
     src = src ? src : sq_bind_id(st, 2, s->user_id);
-    src = src ? src : sqlite3_bind_text(st, 3, s->csrf, (int)strnlen(s->csrf, sizeof(s->csrf)),
-                                        SQLITE_STATIC);
+    src = src ? src
+              : sqlite3_bind_text(st, 3, s->csrf, (int)strnlen(s->csrf, sizeof(s->csrf)),
+                                  SQLITE_STATIC);
     src = src ? src : sq_bind_int(st, 4, s->created_at);
     src = src ? src : sq_bind_int(st, 5, s->expires_at);
     src = src ? src : sq_bind_int(st, 6, s->last_seen_at);
     rc = src ? sq_fail(tx, src, "session_insert") : sq_step_done(tx, st, "session_insert");
-    if (rc == OP_OK)
-        s->id = sqlite3_last_insert_rowid(tx->db);
+    if (rc == OP_OK) s->id = sqlite3_last_insert_rowid(tx->db);
     sq_done(tx, st);
     return rc;
 }
@@ -395,10 +386,11 @@ op_rc sq_session_get(struct store_tx *t, const uint8_t hash[32], struct session 
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT id, user_id, csrf, created_at, expires_at, last_seen_at "
-                           "FROM sessions WHERE token_hash = ?", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "SELECT id, user_id, csrf, created_at, expires_at, last_seen_at "
+                       "FROM sessions WHERE token_hash = ?",
+                       &st);
+    if (rc) return rc;
     bind_hash(st, 1, hash);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -421,16 +413,14 @@ op_rc sq_session_touch(struct store_tx *t, int64_t id, op_time last_seen, op_tim
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?",
-                       &st);
-    if (rc)
-        return rc;
+    op_rc rc =
+        sq_prep(tx, "UPDATE sessions SET last_seen_at = ?, expires_at = ? WHERE id = ?", &st);
+    if (rc) return rc;
     sq_bind_int(st, 1, last_seen);
     sq_bind_int(st, 2, expires);
     sq_bind_int(st, 3, id);
     rc = sq_step_done(tx, st, "session_touch");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
     sq_done(tx, st);
     return rc;
 }
@@ -440,12 +430,10 @@ op_rc sq_session_delete(struct store_tx *t, const uint8_t hash[32])
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "DELETE FROM sessions WHERE token_hash = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     bind_hash(st, 1, hash);
     rc = sq_step_done(tx, st, "session_delete");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
     sq_done(tx, st);
     return rc;
 }
@@ -455,8 +443,7 @@ op_rc sq_session_delete_user(struct store_tx *t, int64_t user_id)
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "DELETE FROM sessions WHERE user_id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, user_id);
     rc = sq_step_done(tx, st, "session_delete_user");
     sq_done(tx, st);
@@ -481,10 +468,11 @@ op_rc sq_token_insert(struct store_tx *t, const uint8_t hash[32], struct api_tok
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "INSERT INTO api_tokens(token_hash, user_id, name, created_at, "
-                           "last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "INSERT INTO api_tokens(token_hash, user_id, name, created_at, "
+                       "last_used_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       &st);
+    if (rc) return rc;
     int src = bind_hash(st, 1, hash);
     src = src ? src : sq_bind_id(st, 2, tk->user_id);
     src = src ? src : sq_bind_text(st, 3, tk->name);
@@ -492,8 +480,7 @@ op_rc sq_token_insert(struct store_tx *t, const uint8_t hash[32], struct api_tok
     src = src ? src : sq_bind_id(st, 5, tk->last_used_at);
     src = src ? src : sq_bind_id(st, 6, tk->revoked_at);
     rc = src ? sq_fail(tx, src, "token_insert") : sq_step_done(tx, st, "token_insert");
-    if (rc == OP_OK)
-        tk->id = sqlite3_last_insert_rowid(tx->db);
+    if (rc == OP_OK) tk->id = sqlite3_last_insert_rowid(tx->db);
     sq_done(tx, st);
     return rc;
 }
@@ -504,8 +491,7 @@ op_rc sq_token_get(struct store_tx *t, const uint8_t hash[32], struct arena *a,
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "SELECT " TOKEN_COLS " FROM api_tokens WHERE token_hash = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     bind_hash(st, 1, hash);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -524,10 +510,9 @@ op_rc sq_token_list(struct store_tx *t, int64_t user_id, struct arena *a, struct
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = ? ORDER BY id",
-                       &st);
-    if (rc)
-        return rc;
+    op_rc rc =
+        sq_prep(tx, "SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = ? ORDER BY id", &st);
+    if (rc) return rc;
     sq_bind_int(st, 1, user_id);
     *out = NULL;
     *n = 0;
@@ -552,16 +537,16 @@ op_rc sq_token_revoke(struct store_tx *t, int64_t id, int64_t user_id, op_time a
     sqlite3_stmt *st;
     /* Revoking twice keeps the first time; another user's token is
      * OP_ERR_NOTFOUND, as if it did not exist. */
-    op_rc rc = sq_prep(tx, "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) "
-                           "WHERE id = ? AND user_id = ?", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "UPDATE api_tokens SET revoked_at = coalesce(revoked_at, ?) "
+                       "WHERE id = ? AND user_id = ?",
+                       &st);
+    if (rc) return rc;
     sq_bind_int(st, 1, at);
     sq_bind_int(st, 2, id);
     sq_bind_int(st, 3, user_id);
     rc = sq_step_done(tx, st, "token_revoke");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
     sq_done(tx, st);
     return rc;
 }
@@ -571,13 +556,11 @@ op_rc sq_token_touch(struct store_tx *t, int64_t id, op_time at)
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "UPDATE api_tokens SET last_used_at = ? WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, at);
     sq_bind_int(st, 2, id);
     rc = sq_step_done(tx, st, "token_touch");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
     sq_done(tx, st);
     return rc;
 }

@@ -34,14 +34,14 @@ op_rc sq_org_insert(struct store_tx *t, struct organization *o)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "INSERT INTO organizations(name, domains, notes, shared_tickets, "
-                           "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "INSERT INTO organizations(name, domains, notes, shared_tickets, "
+                       "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       &st);
+    if (rc) return rc;
     int src = org_bind(st, o);
     rc = src ? sq_fail(tx, src, "org_insert") : sq_step_done(tx, st, "org_insert");
-    if (rc == OP_OK)
-        o->id = sqlite3_last_insert_rowid(tx->db);
+    if (rc == OP_OK) o->id = sqlite3_last_insert_rowid(tx->db);
     sq_done(tx, st);
     return rc;
 }
@@ -50,15 +50,15 @@ op_rc sq_org_update(struct store_tx *t, const struct organization *o)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "UPDATE organizations SET name = ?, domains = ?, notes = ?, "
-                           "shared_tickets = ?, created_at = ?, updated_at = ? WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "UPDATE organizations SET name = ?, domains = ?, notes = ?, "
+                       "shared_tickets = ?, created_at = ?, updated_at = ? WHERE id = ?",
+                       &st);
+    if (rc) return rc;
     int src = org_bind(st, o);
     src = src ? src : sq_bind_int(st, 7, o->id);
     rc = src ? sq_fail(tx, src, "org_update") : sq_step_done(tx, st, "org_update");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
     sq_done(tx, st);
     return rc;
 }
@@ -68,8 +68,7 @@ op_rc sq_org_get(struct store_tx *t, int64_t id, struct arena *a, struct organiz
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "SELECT " ORG_COLS " FROM organizations WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, id);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -89,20 +88,18 @@ op_rc sq_org_list(struct store_tx *t, const char *q, int64_t after_id, size_t li
     struct sq_tx *tx = sq_tx(t);
     bool by_name = q && *q;
     char *like = by_name ? sq_like_prefix(a, q) : NULL;
-    if (by_name && !like)
-        return OP_ERR_NOMEM;
+    if (by_name && !like) return OP_ERR_NOMEM;
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, by_name ? "SELECT " ORG_COLS " FROM organizations WHERE id > ?1 "
-                                     "AND name LIKE ?3 ESCAPE '\\' ORDER BY id LIMIT ?2"
-                                   : "SELECT " ORG_COLS " FROM organizations WHERE id > ?1 "
-                                     "ORDER BY id LIMIT ?2",
+    op_rc rc = sq_prep(tx,
+                       by_name ? "SELECT " ORG_COLS " FROM organizations WHERE id > ?1 "
+                                 "AND name LIKE ?3 ESCAPE '\\' ORDER BY id LIMIT ?2"
+                               : "SELECT " ORG_COLS " FROM organizations WHERE id > ?1 "
+                                 "ORDER BY id LIMIT ?2",
                        &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, after_id);
     sq_bind_int(st, 2, sq_limit(limit));
-    if (by_name)
-        sq_bind_text(st, 3, like);
+    if (by_name) sq_bind_text(st, 3, like);
     *out = NULL;
     *n = 0;
     size_t cap = 0;
@@ -125,8 +122,8 @@ op_rc sq_org_list(struct store_tx *t, const char *q, int64_t after_id, size_t li
 
 /* ---- users ---- */
 
-#define USER_COLS                                                                            \
-    "id, role, level, name, email, phone, telegram, organization_id, language, time_zone, " \
+#define USER_COLS                                                                                  \
+    "id, role, level, name, email, phone, telegram, organization_id, language, time_zone, "        \
     "active, password_hash, created_at, updated_at"
 
 static void user_row(struct sq_row *r, struct user *u)
@@ -171,16 +168,16 @@ op_rc sq_user_insert(struct store_tx *t, struct user *u)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "INSERT INTO users(role, level, name, email, phone, telegram, "
-                           "organization_id, language, time_zone, active, password_hash, "
-                           "created_at, updated_at) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "INSERT INTO users(role, level, name, email, phone, telegram, "
+                       "organization_id, language, time_zone, active, password_hash, "
+                       "created_at, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       &st);
+    if (rc) return rc;
     int src = user_bind(st, u);
     rc = src ? sq_fail(tx, src, "user_insert") : sq_step_done(tx, st, "user_insert");
-    if (rc == OP_OK)
-        u->id = sqlite3_last_insert_rowid(tx->db);
+    if (rc == OP_OK) u->id = sqlite3_last_insert_rowid(tx->db);
     sq_done(tx, st);
     return rc;
 }
@@ -189,17 +186,17 @@ op_rc sq_user_update(struct store_tx *t, const struct user *u)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "UPDATE users SET role = ?, level = ?, name = ?, email = ?, "
-                           "phone = ?, telegram = ?, organization_id = ?, language = ?, "
-                           "time_zone = ?, active = ?, password_hash = ?, created_at = ?, "
-                           "updated_at = ? WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "UPDATE users SET role = ?, level = ?, name = ?, email = ?, "
+                       "phone = ?, telegram = ?, organization_id = ?, language = ?, "
+                       "time_zone = ?, active = ?, password_hash = ?, created_at = ?, "
+                       "updated_at = ? WHERE id = ?",
+                       &st);
+    if (rc) return rc;
     int src = user_bind(st, u);
     src = src ? src : sq_bind_int(st, 14, u->id);
     rc = src ? sq_fail(tx, src, "user_update") : sq_step_done(tx, st, "user_update");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
     sq_done(tx, st);
     return rc;
 }
@@ -225,24 +222,19 @@ op_rc sq_user_get(struct store_tx *t, int64_t id, struct arena *a, struct user *
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "SELECT " USER_COLS " FROM users WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, id);
     return user_one(tx, st, a, out);
 }
 
-op_rc sq_user_get_by_email(struct store_tx *t, const char *email, struct arena *a,
-                           struct user *out)
+op_rc sq_user_get_by_email(struct store_tx *t, const char *email, struct arena *a, struct user *out)
 {
     struct sq_tx *tx = sq_tx(t);
-    if (!email || !*email)
-        return OP_ERR_NOTFOUND;
+    if (!email || !*email) return OP_ERR_NOTFOUND;
     sqlite3_stmt *st;
     /* COLLATE NOCASE as in users_email, so that the index answers */
-    op_rc rc = sq_prep(tx, "SELECT " USER_COLS " FROM users WHERE email = ? COLLATE NOCASE",
-                       &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx, "SELECT " USER_COLS " FROM users WHERE email = ? COLLATE NOCASE", &st);
+    if (rc) return rc;
     sq_bind_text(st, 1, email);
     return user_one(tx, st, a, out);
 }
@@ -252,8 +244,7 @@ op_rc sq_user_list(struct store_tx *t, const struct user_filter *f, struct arena
 {
     struct sq_tx *tx = sq_tx(t);
     char *like = NULL;
-    if (f->q && *f->q && !(like = sq_like_prefix(a, f->q)))
-        return OP_ERR_NOMEM;
+    if (f->q && *f->q && !(like = sq_like_prefix(a, f->q))) return OP_ERR_NOMEM;
     struct sq_query q;
     sq_q_init(&q);
     sq_q_sql(&q, "SELECT " USER_COLS " FROM users WHERE id > ?");
@@ -275,8 +266,7 @@ op_rc sq_user_list(struct store_tx *t, const struct user_filter *f, struct arena
     sq_q_int(&q, sq_limit(f->limit));
     sqlite3_stmt *st = NULL;
     op_rc rc = sq_q_prep(tx, &q, &st);
-    if (rc)
-        goto end;
+    if (rc) goto end;
     *out = NULL;
     *n = 0;
     size_t cap = 0;
@@ -303,10 +293,11 @@ op_rc sq_user_groups(struct store_tx *t, int64_t user_id, struct arena *a, struc
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT group_id FROM group_members WHERE user_id = ? "
-                           "ORDER BY group_id", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "SELECT group_id FROM group_members WHERE user_id = ? "
+                       "ORDER BY group_id",
+                       &st);
+    if (rc) return rc;
     sq_bind_int(st, 1, user_id);
     rc = sq_collect_ids(tx, st, a, out);
     sq_done(tx, st);
@@ -343,14 +334,14 @@ op_rc sq_group_insert(struct store_tx *t, struct group *g)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "INSERT INTO groups(name, tier, description, created_at, updated_at) "
-                           "VALUES (?, ?, ?, ?, ?)", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "INSERT INTO groups(name, tier, description, created_at, updated_at) "
+                       "VALUES (?, ?, ?, ?, ?)",
+                       &st);
+    if (rc) return rc;
     int src = group_bind(st, g);
     rc = src ? sq_fail(tx, src, "group_insert") : sq_step_done(tx, st, "group_insert");
-    if (rc == OP_OK)
-        g->id = sqlite3_last_insert_rowid(tx->db);
+    if (rc == OP_OK) g->id = sqlite3_last_insert_rowid(tx->db);
     sq_done(tx, st);
     return rc;
 }
@@ -359,15 +350,15 @@ op_rc sq_group_update(struct store_tx *t, const struct group *g)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "UPDATE groups SET name = ?, tier = ?, description = ?, "
-                           "created_at = ?, updated_at = ? WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx,
+                       "UPDATE groups SET name = ?, tier = ?, description = ?, "
+                       "created_at = ?, updated_at = ? WHERE id = ?",
+                       &st);
+    if (rc) return rc;
     int src = group_bind(st, g);
     src = src ? src : sq_bind_int(st, 6, g->id);
     rc = src ? sq_fail(tx, src, "group_update") : sq_step_done(tx, st, "group_update");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
     sq_done(tx, st);
     return rc;
 }
@@ -377,8 +368,7 @@ op_rc sq_group_get(struct store_tx *t, int64_t id, struct arena *a, struct group
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "SELECT " GROUP_COLS " FROM groups WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, id);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -389,12 +379,9 @@ op_rc sq_group_get(struct store_tx *t, int64_t id, struct arena *a, struct group
         rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "group_get");
     }
     sq_done(tx, st);
-    if (rc)
-        return rc;
-    rc = sq_prep(tx, "SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id",
-                 &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
+    rc = sq_prep(tx, "SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id", &st);
+    if (rc) return rc;
     sq_bind_int(st, 1, id);
     rc = sq_collect_ids(tx, st, a, &out->members);
     sq_done(tx, st);
@@ -405,10 +392,9 @@ op_rc sq_group_list(struct store_tx *t, struct arena *a, struct group **out, siz
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " GROUP_COLS " FROM groups ORDER BY name COLLATE NOCASE, id",
-                       &st);
-    if (rc)
-        return rc;
+    op_rc rc =
+        sq_prep(tx, "SELECT " GROUP_COLS " FROM groups ORDER BY name COLLATE NOCASE, id", &st);
+    if (rc) return rc;
     *out = NULL;
     *n = 0;
     size_t cap = 0;
@@ -435,24 +421,20 @@ static op_rc group_set_members(struct sq_tx *tx, int64_t group_id, const struct 
 {
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "SELECT 1 FROM groups WHERE id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, group_id);
     int src = sqlite3_step(st);
     rc = src == SQLITE_ROW    ? OP_OK
          : src == SQLITE_DONE ? OP_ERR_NOTFOUND
                               : sq_fail(tx, src, "group_set_members");
     sq_done(tx, st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
 
-    if ((rc = sq_prep(tx, "DELETE FROM group_members WHERE group_id = ?", &st)))
-        return rc;
+    if ((rc = sq_prep(tx, "DELETE FROM group_members WHERE group_id = ?", &st))) return rc;
     sq_bind_int(st, 1, group_id);
     rc = sq_step_done(tx, st, "group_set_members");
     sq_done(tx, st);
-    if (rc || !ids || ids->n == 0)
-        return rc;
+    if (rc || !ids || ids->n == 0) return rc;
 
     if ((rc = sq_prep(tx, "INSERT OR IGNORE INTO group_members(group_id, user_id) VALUES (?, ?)",
                       &st)))
@@ -469,9 +451,5 @@ static op_rc group_set_members(struct sq_tx *tx, int64_t group_id, const struct 
 
 op_rc sq_group_set_members(struct store_tx *t, int64_t group_id, const struct id_list *ids)
 {
-    struct sq_tx *tx = sq_tx(t);
-    op_rc rc = sq_sp_begin(tx);
-    if (rc)
-        return rc;
-    return sq_sp_end(tx, group_set_members(tx, group_id, ids));
+    return group_set_members(sq_tx(t), group_id, ids);
 }

@@ -14,9 +14,9 @@
 #define SEARCH_CANDIDATES 2000 /* best matches taken from each FTS table */
 #define TAGS_MAX 65536         /* bytes of the space-separated tags column */
 
-#define TICKET_COLS                                                                      \
-    "t.id, t.subject, t.description, t.status, t.priority, t.type, t.channel, "           \
-    "t.requester_id, t.organization_id, t.group_id, t.assignee_id, t.tags, "              \
+#define TICKET_COLS                                                                                \
+    "t.id, t.subject, t.description, t.status, t.priority, t.type, t.channel, "                    \
+    "t.requester_id, t.organization_id, t.group_id, t.assignee_id, t.tags, "                       \
     "t.custom_fields, t.merged_into, t.created_at, t.updated_at, t.solved_at, t.closed_at"
 #define TICKET_NCOLS 18
 
@@ -29,10 +29,8 @@ static void tags_split(struct sq_row *r, const char *s, struct str_list *out)
     out->n = 0;
     size_t n = 0;
     for (const char *p = s; *p; p++)
-        if (*p != ' ' && (p == s || p[-1] == ' '))
-            n++;
-    if (n == 0)
-        return;
+        if (*p != ' ' && (p == s || p[-1] == ' ')) n++;
+    if (n == 0) return;
     out->v = arena_alloc(r->a, n * sizeof(*out->v));
     if (!out->v) {
         r->oom = true;
@@ -94,8 +92,9 @@ static int ticket_bind(sqlite3_stmt *st, const struct ticket *t, const char *tag
     src = src ? src : sq_bind_id(st, 9, t->group_id);
     src = src ? src : sq_bind_id(st, 10, t->assignee_id);
     src = src ? src : sq_bind_text(st, 11, tags);
-    src = src ? src : sq_bind_text(st, 12, t->custom_fields && *t->custom_fields
-                                                ? t->custom_fields : "{}");
+    src =
+        src ? src
+            : sq_bind_text(st, 12, t->custom_fields && *t->custom_fields ? t->custom_fields : "{}");
     src = src ? src : sq_bind_id(st, 13, t->merged_into);
     src = src ? src : sq_bind_int(st, 14, t->created_at);
     src = src ? src : sq_bind_int(st, 15, t->updated_at);
@@ -112,12 +111,9 @@ static op_rc tags_join(const struct str_list *tags, struct buf *b)
     op_rc rc = buf_puts(b, "");
     for (size_t i = 0; i < tags->n && rc == OP_OK; i++) {
         const char *tag = tags->v[i];
-        if (!*tag || strchr(tag, ' '))
-            return OP_ERR_INVALID;
-        if (i)
-            rc = buf_putc(b, ' ');
-        if (rc == OP_OK)
-            rc = buf_puts(b, tag);
+        if (!*tag || strchr(tag, ' ')) return OP_ERR_INVALID;
+        if (i) rc = buf_putc(b, ' ');
+        if (rc == OP_OK) rc = buf_puts(b, tag);
     }
     return rc;
 }
@@ -127,15 +123,12 @@ static op_rc tags_store(struct sq_tx *tx, int64_t ticket_id, const struct str_li
 {
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "DELETE FROM ticket_tags WHERE ticket_id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, ticket_id);
     rc = sq_step_done(tx, st, "ticket tags");
     sq_done(tx, st);
-    if (rc || tags->n == 0)
-        return rc;
-    if ((rc = sq_prep(tx, "INSERT OR IGNORE INTO ticket_tags(tag, ticket_id) VALUES (?, ?)",
-                      &st)))
+    if (rc || tags->n == 0) return rc;
+    if ((rc = sq_prep(tx, "INSERT OR IGNORE INTO ticket_tags(tag, ticket_id) VALUES (?, ?)", &st)))
         return rc;
     for (size_t i = 0; i < tags->n && rc == OP_OK; i++) {
         sq_bind_text(st, 1, tags->v[i]);
@@ -147,27 +140,60 @@ static op_rc tags_store(struct sq_tx *tx, int64_t ticket_id, const struct str_li
     return rc;
 }
 
+/* The full-text index is kept by these calls, not by triggers: a trigger
+ * makes every INSERT and UPDATE of a ticket or comment a multi-row statement
+ * that needs a statement journal, which costs a copy of each page it touches
+ * (most of a bulk load's time). The store is the only writer, so the index
+ * cannot be bypassed. */
+op_rc sq_fts_ticket(struct sq_tx *tx, int64_t id, const char *old_subject,
+                    const char *old_description, const char *subject, const char *description)
+{
+    sqlite3_stmt *st;
+    op_rc rc;
+    int src;
+    if (old_subject) {
+        if ((rc = sq_prep(tx, "INSERT INTO tickets_fts(tickets_fts, rowid, subject, description) "
+                              "VALUES ('delete', ?, ?, ?)", &st)))
+            return rc;
+        src = sq_bind_int(st, 1, id);
+        src = src ? src : sq_bind_text(st, 2, old_subject);
+        src = src ? src : sq_bind_text(st, 3, old_description);
+        rc = src ? sq_fail(tx, src, "fts_ticket") : sq_step_done(tx, st, "fts_ticket");
+        sq_done(tx, st);
+        if (rc)
+            return rc;
+    }
+    if ((rc = sq_prep(tx, "INSERT INTO tickets_fts(rowid, subject, description) VALUES (?, ?, ?)",
+                      &st)))
+        return rc;
+    src = sq_bind_int(st, 1, id);
+    src = src ? src : sq_bind_text(st, 2, subject);
+    src = src ? src : sq_bind_text(st, 3, description);
+    rc = src ? sq_fail(tx, src, "fts_ticket") : sq_step_done(tx, st, "fts_ticket");
+    sq_done(tx, st);
+    return rc;
+}
+
 static op_rc ticket_insert(struct sq_tx *tx, struct ticket *t)
 {
     struct buf tags = BUF_INIT(TAGS_MAX);
     op_rc rc = tags_join(&t->tags, &tags);
     sqlite3_stmt *st = NULL;
-    if (rc)
-        goto end;
-    if ((rc = sq_prep(tx, "INSERT INTO tickets(subject, description, status, priority, type, "
-                          "channel, requester_id, organization_id, group_id, assignee_id, tags, "
-                          "custom_fields, merged_into, created_at, updated_at, solved_at, "
-                          "closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    if (rc) goto end;
+    if ((rc = sq_prep(tx,
+                      "INSERT INTO tickets(subject, description, status, priority, type, "
+                      "channel, requester_id, organization_id, group_id, assignee_id, tags, "
+                      "custom_fields, merged_into, created_at, updated_at, solved_at, "
+                      "closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       &st)))
         goto end;
     int src = ticket_bind(st, t, buf_str(&tags));
     rc = src ? sq_fail(tx, src, "ticket_insert") : sq_step_done(tx, st, "ticket_insert");
-    if (rc)
-        goto end;
+    if (rc) goto end;
     int64_t id = sqlite3_last_insert_rowid(tx->db);
     rc = tags_store(tx, id, &t->tags);
-    if (rc == OP_OK)
-        t->id = id;
+    if (rc == OP_OK) rc = sq_fts_ticket(tx, id, NULL, NULL, t->subject, t->description);
+    if (rc == OP_OK) t->id = id;
 end:
     sq_done(tx, st);
     buf_release(&tags);
@@ -177,8 +203,7 @@ end:
 op_rc sq_ticket_insert(struct store_tx *t, struct ticket *tk)
 {
     struct sq_tx *tx = sq_tx(t);
-    op_rc rc = sq_sp_begin(tx);
-    return rc ? rc : sq_sp_end(tx, ticket_insert(tx, tk));
+    return ticket_insert(tx, tk);
 }
 
 static op_rc ticket_update(struct sq_tx *tx, const struct ticket *t)
@@ -186,33 +211,52 @@ static op_rc ticket_update(struct sq_tx *tx, const struct ticket *t)
     struct buf tags = BUF_INIT(TAGS_MAX);
     op_rc rc = tags_join(&t->tags, &tags);
     sqlite3_stmt *st = NULL;
-    if (rc)
+    struct arena a = ARENA_INIT(0);
+    char *old_subject = NULL, *old_description = NULL;
+    if (rc) goto end;
+    /* the text as it was, to take it out of the index if it changes */
+    if ((rc = sq_prep(tx, "SELECT subject, description FROM tickets WHERE id = ?", &st)))
         goto end;
-    if ((rc = sq_prep(tx, "UPDATE tickets SET subject = ?, description = ?, status = ?, "
-                          "priority = ?, type = ?, channel = ?, requester_id = ?, "
-                          "organization_id = ?, group_id = ?, assignee_id = ?, tags = ?, "
-                          "custom_fields = ?, merged_into = ?, created_at = ?, updated_at = ?, "
-                          "solved_at = ?, closed_at = ? WHERE id = ?",
+    sq_bind_int(st, 1, t->id);
+    int step = sqlite3_step(st);
+    if (step == SQLITE_ROW) {
+        struct sq_row row = {st, &a, false};
+        old_subject = sq_col_text(&row, 0);
+        old_description = sq_col_text(&row, 1);
+        if (row.oom) rc = OP_ERR_NOMEM;
+    } else {
+        rc = step == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, step, "ticket_update");
+    }
+    sq_done(tx, st);
+    st = NULL;
+    if (rc) goto end;
+    if ((rc = sq_prep(tx,
+                      "UPDATE tickets SET subject = ?, description = ?, status = ?, "
+                      "priority = ?, type = ?, channel = ?, requester_id = ?, "
+                      "organization_id = ?, group_id = ?, assignee_id = ?, tags = ?, "
+                      "custom_fields = ?, merged_into = ?, created_at = ?, updated_at = ?, "
+                      "solved_at = ?, closed_at = ? WHERE id = ?",
                       &st)))
         goto end;
     int src = ticket_bind(st, t, buf_str(&tags));
     src = src ? src : sq_bind_int(st, 18, t->id);
     rc = src ? sq_fail(tx, src, "ticket_update") : sq_step_done(tx, st, "ticket_update");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0)
-        rc = OP_ERR_NOTFOUND;
-    if (rc == OP_OK)
-        rc = tags_store(tx, t->id, &t->tags);
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
+    if (rc == OP_OK) rc = tags_store(tx, t->id, &t->tags);
+    if (rc == OP_OK && (strcmp(old_subject, t->subject ? t->subject : "") ||
+                        strcmp(old_description, t->description ? t->description : "")))
+        rc = sq_fts_ticket(tx, t->id, old_subject, old_description, t->subject, t->description);
 end:
     sq_done(tx, st);
     buf_release(&tags);
+    arena_release(&a);
     return rc;
 }
 
 op_rc sq_ticket_update(struct store_tx *t, const struct ticket *tk)
 {
     struct sq_tx *tx = sq_tx(t);
-    op_rc rc = sq_sp_begin(tx);
-    return rc ? rc : sq_sp_end(tx, ticket_update(tx, tk));
+    return ticket_update(tx, tk);
 }
 
 op_rc sq_ticket_get(struct store_tx *t, int64_t id, struct arena *a, struct ticket *out)
@@ -220,8 +264,7 @@ op_rc sq_ticket_get(struct store_tx *t, int64_t id, struct arena *a, struct tick
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
     op_rc rc = sq_prep(tx, "SELECT " TICKET_COLS " FROM tickets t WHERE t.id = ?", &st);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     sq_bind_int(st, 1, id);
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
@@ -232,10 +275,11 @@ op_rc sq_ticket_get(struct store_tx *t, int64_t id, struct arena *a, struct tick
         rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "ticket_get");
     }
     sq_done(tx, st);
-    if (rc)
-        return rc;
-    if ((rc = sq_prep(tx, "SELECT user_id FROM ticket_requesters WHERE ticket_id = ? "
-                          "ORDER BY user_id", &st)))
+    if (rc) return rc;
+    if ((rc = sq_prep(tx,
+                      "SELECT user_id FROM ticket_requesters WHERE ticket_id = ? "
+                      "ORDER BY user_id",
+                      &st)))
         return rc;
     sq_bind_int(st, 1, id);
     rc = sq_collect_ids(tx, st, a, &out->requesters);
@@ -247,10 +291,8 @@ op_rc sq_ticket_add_requester(struct store_tx *t, int64_t ticket_id, int64_t use
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "INSERT INTO ticket_requesters(ticket_id, user_id) VALUES (?, ?)",
-                       &st);
-    if (rc)
-        return rc;
+    op_rc rc = sq_prep(tx, "INSERT INTO ticket_requesters(ticket_id, user_id) VALUES (?, ?)", &st);
+    if (rc) return rc;
     sq_bind_int(st, 1, ticket_id);
     sq_bind_int(st, 2, user_id);
     rc = sq_step_done(tx, st, "ticket_add_requester");
@@ -264,8 +306,7 @@ op_rc sq_ticket_add_requester(struct store_tx *t, int64_t ticket_id, int64_t use
 static char *ids_json(struct arena *a, const struct id_list *ids)
 {
     char *s = arena_alloc(a, ids->n * 21 + 3);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     size_t len = 0;
     s[len++] = '[';
     for (size_t i = 0; i < ids->n; i++)
@@ -319,10 +360,9 @@ static bool ticket_where(struct sq_query *q, const struct ticket_filter *f,
         sq_q_int(q, f->updated_since);
     }
 
-    if (sc->all)
-        return true;
+    if (sc->all) return true;
     int parts = 0;
-    const char *or = " AND (";
+    const char * or = " AND (";
     if (sc->group_ids.n) {
         char *json = ids_json(a, &sc->group_ids);
         if (!json) {
@@ -343,8 +383,10 @@ static bool ticket_where(struct sq_query *q, const struct ticket_filter *f,
         parts++, or = " OR ";
     }
     if (sc->requester_id > 0) {
-        sq_q_sql(q, "%st.requester_id = ? OR t.id IN "
-                    "(SELECT ticket_id FROM ticket_requesters WHERE user_id = ?)", or);
+        sq_q_sql(q,
+                 "%st.requester_id = ? OR t.id IN "
+                 "(SELECT ticket_id FROM ticket_requesters WHERE user_id = ?)",
+                 or);
         sq_q_int(q, sc->requester_id);
         sq_q_int(q, sc->requester_id);
         parts++, or = " OR ";
@@ -354,8 +396,7 @@ static bool ticket_where(struct sq_query *q, const struct ticket_filter *f,
         sq_q_int(q, sc->organization_id);
         parts++;
     }
-    if (parts)
-        sq_q_sql(q, ")");
+    if (parts) sq_q_sql(q, ")");
     return parts > 0;
 }
 
@@ -363,9 +404,12 @@ static bool ticket_where(struct sq_query *q, const struct ticket_filter *f,
 static int64_t sort_key(const struct ticket *t, enum ticket_sort sort)
 {
     switch (sort) {
-    case SORT_UPDATED: return t->updated_at;
-    case SORT_PRIORITY: return t->priority;
-    case SORT_CREATED: break;
+    case SORT_UPDATED:
+        return t->updated_at;
+    case SORT_PRIORITY:
+        return t->priority;
+    case SORT_CREATED:
+        break;
     }
     return t->created_at;
 }
@@ -394,8 +438,7 @@ static void ticket_order(struct sq_query *q, const struct ticket_filter *f)
 
 static op_rc filter_check(const struct ticket_filter *f)
 {
-    if (f->limit < 1 || f->limit > TICKET_LIMIT_MAX)
-        return OP_ERR_INVALID;
+    if (f->limit < 1 || f->limit > TICKET_LIMIT_MAX) return OP_ERR_INVALID;
     if (f->sort != SORT_CREATED && f->sort != SORT_UPDATED && f->sort != SORT_PRIORITY)
         return OP_ERR_INVALID;
     return OP_OK;
@@ -408,8 +451,7 @@ static op_rc page_read(struct sq_tx *tx, sqlite3_stmt *st, size_t limit, struct 
                        struct ticket_page *out, struct search_hit *hits)
 {
     out->v = arena_alloc(a, limit * sizeof(*out->v));
-    if (!out->v)
-        return OP_ERR_NOMEM;
+    if (!out->v) return OP_ERR_NOMEM;
     struct sq_row r = {st, a, false};
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
@@ -424,8 +466,7 @@ static op_rc page_read(struct sq_tx *tx, sqlite3_stmt *st, size_t limit, struct 
             hits[out->n].score = sqlite3_column_double(st, TICKET_NCOLS);
         }
         out->n++;
-        if (r.oom)
-            return OP_ERR_NOMEM;
+        if (r.oom) return OP_ERR_NOMEM;
     }
     return src == SQLITE_DONE ? OP_OK : sq_fail(tx, src, "ticket list");
 }
@@ -436,8 +477,7 @@ op_rc sq_ticket_list(struct store_tx *t, const struct ticket_filter *f,
     struct sq_tx *tx = sq_tx(t);
     memset(out, 0, sizeof(*out));
     op_rc rc = filter_check(f);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     struct sq_query q;
     sqlite3_stmt *st = NULL;
     sq_q_init(&q);
@@ -450,8 +490,7 @@ op_rc sq_ticket_list(struct store_tx *t, const struct ticket_filter *f,
     ticket_order(&q, f);
     sq_q_sql(&q, " LIMIT ?");
     sq_q_int(&q, (int64_t)f->limit + 1);
-    if ((rc = sq_q_prep(tx, &q, &st)))
-        goto end;
+    if ((rc = sq_q_prep(tx, &q, &st))) goto end;
     rc = page_read(tx, st, f->limit, a, out, NULL);
     if (rc == OP_OK && out->more) {
         const struct ticket *last = &out->v[out->n - 1];
@@ -476,10 +515,8 @@ op_rc sq_ticket_count(struct store_tx *t, const struct ticket_filter *f,
     *out = 0;
     sq_q_init(&q);
     sq_q_sql(&q, "SELECT count(*) FROM tickets t WHERE 1");
-    if (!ticket_where(&q, f, scope, &a) && q.rc == OP_OK)
-        goto end;
-    if ((rc = sq_q_prep(tx, &q, &st)))
-        goto end;
+    if (!ticket_where(&q, f, scope, &a) && q.rc == OP_OK) goto end;
+    if ((rc = sq_q_prep(tx, &q, &st))) goto end;
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW)
         *out = sqlite3_column_int64(st, 0);
@@ -508,8 +545,7 @@ op_rc sq_fts_query(const char *q, struct arena *a, char **out)
     struct buf b = BUF_INIT(2 * SQ_FTS_QUERY_MAX + 4 * SQ_FTS_TERMS_MAX);
     op_rc rc = OP_OK;
     int terms = 0;
-    if (!q || strlen(q) > SQ_FTS_QUERY_MAX)
-        return q ? OP_ERR_TOOBIG : OP_ERR_INVALID;
+    if (!q || strlen(q) > SQ_FTS_QUERY_MAX) return q ? OP_ERR_TOOBIG : OP_ERR_INVALID;
     for (const char *p = q; *p && terms < SQ_FTS_TERMS_MAX && rc == OP_OK;) {
         if (is_space(*p)) {
             p++;
@@ -528,16 +564,13 @@ op_rc sq_fts_query(const char *q, struct arena *a, char **out)
             rc = buf_puts(&b, terms ? " \"" : "\"");
             for (const char *c = p; c < stop && rc == OP_OK; c++)
                 rc = *c == '"' ? buf_puts(&b, "\"\"") : buf_putc(&b, *c);
-            if (rc == OP_OK)
-                rc = buf_puts(&b, prefix ? "\"*" : "\"");
+            if (rc == OP_OK) rc = buf_puts(&b, prefix ? "\"*" : "\"");
             terms++;
         }
         p = e;
     }
-    if (rc == OP_OK && terms == 0)
-        rc = OP_ERR_INVALID;
-    if (rc == OP_OK && !(*out = arena_strdup(a, buf_str(&b))))
-        rc = OP_ERR_NOMEM;
+    if (rc == OP_OK && terms == 0) rc = OP_ERR_INVALID;
+    if (rc == OP_OK && !(*out = arena_strdup(a, buf_str(&b)))) rc = OP_ERR_NOMEM;
     buf_release(&b);
     return rc;
 }
@@ -550,13 +583,10 @@ op_rc sq_ticket_search(struct store_tx *t, const char *query, const struct ticke
     memset(out, 0, sizeof(*out));
     *hits = NULL;
     op_rc rc = filter_check(f);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     char *match;
-    if ((rc = sq_fts_query(query, a, &match)))
-        return rc;
-    if (!(*hits = arena_alloc(a, f->limit * sizeof(**hits))))
-        return OP_ERR_NOMEM;
+    if ((rc = sq_fts_query(query, a, &match))) return rc;
+    if (!(*hits = arena_alloc(a, f->limit * sizeof(**hits)))) return OP_ERR_NOMEM;
 
     struct sq_query q;
     sqlite3_stmt *st = NULL;
@@ -564,14 +594,16 @@ op_rc sq_ticket_search(struct store_tx *t, const char *query, const struct ticke
     /* The text part first, materialized: FTS5 finds the candidates and their
      * best rank (bm25, lower is better) among the ticket's own text and its
      * comments; only those are joined with the ticket filters. */
-    sq_q_sql(&q, "WITH m(id, rank) AS MATERIALIZED (SELECT id, min(rank) FROM ("
-                 "SELECT * FROM (SELECT rowid AS id, rank FROM tickets_fts "
-                 "WHERE tickets_fts MATCH ?1 ORDER BY rank LIMIT %d) UNION ALL ",
+    sq_q_sql(&q,
+             "WITH m(id, rank) AS MATERIALIZED (SELECT id, min(rank) FROM ("
+             "SELECT * FROM (SELECT rowid AS id, rank FROM tickets_fts "
+             "WHERE tickets_fts MATCH ?1 ORDER BY rank LIMIT %d) UNION ALL ",
              SEARCH_CANDIDATES);
-    sq_q_sql(&q, "SELECT * FROM (SELECT c.ticket_id AS id, comments_fts.rank AS rank "
-                 "FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid "
-                 "WHERE comments_fts MATCH ?1%s ORDER BY comments_fts.rank LIMIT %d)"
-                 ") GROUP BY id) ",
+    sq_q_sql(&q,
+             "SELECT * FROM (SELECT c.ticket_id AS id, comments_fts.rank AS rank "
+             "FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid "
+             "WHERE comments_fts MATCH ?1%s ORDER BY comments_fts.rank LIMIT %d)"
+             ") GROUP BY id) ",
              scope->public_only ? " AND c.public = 1" : "", SEARCH_CANDIDATES);
     sq_q_text(&q, match);
     sq_q_sql(&q, "SELECT " TICKET_COLS ", m.rank FROM m JOIN tickets t ON t.id = m.id WHERE 1");
@@ -583,8 +615,7 @@ op_rc sq_ticket_search(struct store_tx *t, const char *query, const struct ticke
     sq_q_sql(&q, " ORDER BY m.rank, t.id LIMIT ? OFFSET ?");
     sq_q_int(&q, (int64_t)f->limit + 1);
     sq_q_int(&q, offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
-    if ((rc = sq_q_prep(tx, &q, &st)))
-        goto end;
+    if ((rc = sq_q_prep(tx, &q, &st))) goto end;
     rc = page_read(tx, st, f->limit, a, out, *hits);
 end:
     sq_done(tx, st);

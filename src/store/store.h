@@ -13,7 +13,9 @@
  *     when that commit is durable, with fn's own result, or OP_ERR_IO if the
  *     commit failed (then nothing of fn is stored).
  * fn must not call store_read/store_write itself; it may be run on another
- * thread than the caller's, while the caller waits.
+ * thread than the caller's, while the caller waits. A store call that fails
+ * may have written part of its rows: fn must then fail too (return an
+ * error), and its savepoint undoes everything it wrote.
  *
  * Outputs. Strings and arrays that a call returns are allocated from the
  * arena the caller passes and live as long as it does. */

@@ -110,12 +110,22 @@ class CmdResult:
             " ".join(self.argv), self.rc, self.out[-800:], self.err[-800:])
 
 
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                   "WARNING: ThreadSanitizer", "SUMMARY: UndefinedBehaviorSanitizer")
+
+
 def opora(*argv, env=None, cwd=None, input=None, timeout=None):
-    """Runs `opora argv...` to completion; returns a CmdResult."""
+    """Runs `opora argv...` to completion; returns a CmdResult. A sanitizer
+    report or a death by signal is a failure whatever the command was for."""
     p = subprocess.run([BIN] + list(argv), env=child_env(env), cwd=cwd or run_dir(),
                        input=input, capture_output=True, text=True,
                        timeout=timeout or TIMEOUT * 2)
-    return CmdResult(list(argv), p.returncode, p.stdout, p.stderr)
+    r = CmdResult(list(argv), p.returncode, p.stdout, p.stderr)
+    marks = [l for l in p.stderr.splitlines() if any(m in l for m in SANITIZER_MARKS)]
+    if marks or p.returncode < 0:
+        raise Failure("opora %s crashed (exit %s)%s" % (" ".join(argv), p.returncode,
+                                                        ": " + marks[0].strip() if marks else ""))
+    return r
 
 
 # ---------------------------------------------------------------------------
@@ -193,7 +203,8 @@ class Client:
     def request(self, method, path, body=_NOBODY, *, query=None, raw=None, ctype=None,
                 headers=None, auth=True, csrf=None, timeout=None):
         """Sends one request. path is under /api/v1 unless it starts with /api/ or
-        /healthz. body is JSON-encoded; raw is sent as is (with ctype)."""
+        /healthz. body is JSON-encoded; raw (bytes) is sent as is (with ctype);
+        raw as a list of bytes is sent with Transfer-Encoding: chunked."""
         if not (path.startswith("/api/") or path.startswith("/healthz")):
             path = "/api/v1" + path
         if query:
@@ -222,11 +233,16 @@ class Client:
             hdrs["X-CSRF-Token"] = csrf
         if headers:
             hdrs.update(headers)
+        chunked = isinstance(raw, list)
+        if chunked:
+            data = iter(raw)
         shown = raw if raw is not None else (None if body is _NOBODY else body)
+        if chunked:
+            shown = "<%d bytes chunked>" % sum(len(c) for c in raw)
         conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout or TIMEOUT)
         try:
             try:
-                conn.request(method, path, body=data, headers=hdrs)
+                conn.request(method, path, body=data, headers=hdrs, encode_chunked=chunked)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the server may answer (413) before reading the whole body
             try:
@@ -308,6 +324,25 @@ def expect(resp, status, code=None, field=None, what=None):
         if field is not None and e.get("field") != field:
             raise Failure("%sexpected field %r: %s" % (prefix, field, resp.describe()))
     return resp.data
+
+
+class Soft:
+    """Collects failures of independent checks, so that one report lists them all:
+        soft = Soft(); soft(expect_err, r, 422, field="x"); ...; soft.done()"""
+
+    def __init__(self):
+        self.errors = []
+
+    def __call__(self, fn, *args, **kw):
+        try:
+            return fn(*args, **kw)
+        except Failure as e:
+            self.errors.append(str(e))
+            return None
+
+    def done(self):
+        if self.errors:
+            raise Failure("%d failed: " % len(self.errors) + " | ".join(self.errors))
 
 
 CODE_OF = {400: "invalid_json", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
@@ -438,9 +473,7 @@ class Server:
         return "\n".join(self.lines()[-n:])
 
     def sanitizer_reports(self):
-        bad = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
-               "WARNING: ThreadSanitizer", "SUMMARY: UndefinedBehaviorSanitizer")
-        return [l for l in self.lines() if any(b in l for b in bad)]
+        return [l for l in self.lines() if any(b in l for b in SANITIZER_MARKS)]
 
     def stop(self):
         """SIGTERM; the server must exit 0 and its log must hold no sanitizer report."""
@@ -515,6 +548,40 @@ class World:
 
     def stop(self):
         self.srv.stop()
+
+    def check_log(self):
+        """Invariants of the whole event log (GET /events as admin): ids grow,
+        every event of one action has the same actor and via, and no 'changed'
+        event says a field went from a value to the same value. Returns the
+        number of events."""
+        evs, after = [], 0
+        for _ in range(1000):
+            d = expect(self.admin.get("/events", query={"after_id": after, "limit": 10000}), 200,
+                       what="GET /events")
+            evs += d["events"]
+            after = d.get("next_after_id")
+            if not after:
+                break
+        ids = [e["id"] for e in evs]
+        check(ids == sorted(set(ids)), "event ids are not strictly increasing")
+        actions = {}
+        for e in evs:
+            actions.setdefault(e["action_id"], set()).add((e["actor_id"], e["via"]))
+            # (null -> null is how a secret such as a password is recorded as changed)
+            if e["kind"] == "changed" and sv(e["old"]) is not None:
+                check(sv(e["old"]) != sv(e["new"]),
+                      "a 'changed' event that changes nothing: %r" % e)
+        mixed = {a: v for a, v in actions.items() if len(v) > 1}
+        check(not mixed, "actions with several actors or vias: %r" % dict(list(mixed.items())[:3]))
+        return len(evs)
+
+    def finish(self):
+        """The module's end: checks the event log, then stops the server (exit 0)."""
+        try:
+            if self.srv.alive():
+                self.check_log()
+        finally:
+            self.srv.stop()
 
     def revive(self):
         """After a test crashed the server: restart it on the same database, so

@@ -52,6 +52,13 @@ def reason(exc):
 
 
 def main():
+    try:
+        return run()
+    finally:
+        harness.kill_all()  # also on Ctrl-C: no server outlives the run
+
+
+def run():
     ap = argparse.ArgumentParser(description="opora integration tests")
     ap.add_argument("-k", dest="pattern", default="", help="run tests whose name (module.test) contains this; a,b: either")
     ap.add_argument("-v", dest="verbose", action="store_true", help="print timings")

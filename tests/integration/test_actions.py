@@ -29,7 +29,7 @@ def setup():
 
 
 def teardown(x):
-    x.w.stop()
+    x.w.finish()
 
 
 def links(w, tid, by=None):
@@ -139,8 +139,12 @@ def test_merge(x):
         eq((g["status"], g["merged_into"]), ("closed", target["id"]), "merged source")
         check(any(e["kind"] == "merged_into" for e in w.events(s["id"])),
               "no merged_into event on source %d" % s["id"])
-    mf = [e for e in w.events(target["id"]) if e["kind"] == "merged_from"]
+    tev = w.events(target["id"])
+    mf = [e for e in tev if e["kind"] == "merged_from"]
     eq(len(mf), 2, "merged_from events on the target")
+    added = sorted(sv(e["new"]) for e in tev if e["kind"] == "requester_added")
+    eq(added, sorted([str(other.user["id"]), str(third.user["id"])]),
+       "requester_added events (new = the requester) on the target")
     # the other requester now sees the target
     expect(other.get("/tickets/%d" % target["id"]), 200, what="a moved requester sees the target")
     # refusals
@@ -366,3 +370,27 @@ def test_macro_names_in_requester_language(x):
     pv = expect(w.admin.post("/tickets/%d/macros/%d/apply" % (t2["id"], m["id"]),
                              query={"preview": "true"}), 200)
     eq(pv["comments"][0]["body"].lower(), "ivan: new/urgent", "English names")
+
+
+def test_macro_other_actions(x):
+    w, a1 = x.w, x.a1
+    take = expect(make_macro(x, actions=[
+        {"action": "set_type", "value": "incident"},
+        {"action": "set_group", "value": str(x.l1["id"])},
+        {"action": "set_assignee", "value": "current_user"},
+        {"action": "set_tags", "value": "alpha beta gamma"},
+        {"action": "remove_tags", "value": "beta"},
+    ]), 201)
+    drop = expect(make_macro(x, actions=[
+        {"action": "set_assignee", "value": ""},
+        {"action": "set_group", "value": ""},
+    ]), 201)
+    t = w.ticket(requester=x.cust, tags=["old"])
+    got = expect(a1.post("/tickets/%d/macros/%d/apply" % (t["id"], take["id"])), 200)["ticket"]
+    eq((got["type"], got["group_id"], got["assignee_id"], sorted(got["tags"]), got["status"]),
+       ("incident", x.l1["id"], a1.user["id"], ["alpha", "gamma"], "open"),
+       "type, group, assignee (current_user), tags; assigning opened it")
+    eq(w.get_ticket(t["id"])["assignee_id"], a1.user["id"], "stored assignee")
+    got = expect(w.admin.post("/tickets/%d/macros/%d/apply" % (t["id"], drop["id"])), 200)["ticket"]
+    eq((got["group_id"], got["assignee_id"]), (None, None), "cleared group and assignee")
+

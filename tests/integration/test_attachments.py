@@ -23,7 +23,7 @@ def setup():
 
 
 def teardown(x):
-    x.w.stop()
+    x.w.finish()
 
 
 def upload(c, data, filename="report.pdf", ctype="application/pdf"):
@@ -143,3 +143,31 @@ def test_ticket_create_with_attachment(x):
     eq([c["attachment_ids"] for c in cs], [[m["id"]]], "attachments of the first comment")
     eq(x.alice.get("/attachments/%d/content" % m["id"]).raw, b"call recording",
        "the requester downloads a public comment's file")
+
+
+def test_hostile_filenames(x):
+    """A file name is data: it never picks the path on disk, never breaks the
+    Content-Disposition header."""
+    before = set(os.listdir(x.w.srv.dir))
+    for name in ("../../escape.txt", "/etc/passwd", "a\"b;c.txt", "..", "имя файла.txt"):
+        r = upload(x.alice, b"payload " + name.encode(), name, "text/plain")
+        if r.status == 422:
+            expect_err(r, 422, field="filename")
+            continue
+        m = expect(r, 201, what="upload named %r" % name)
+        d = x.alice.get("/attachments/%d/content" % m["id"])
+        expect(d, 200)
+        eq(d.raw, b"payload " + name.encode(), "content of %r" % name)
+        cd = d.headers.get("Content-Disposition", "")
+        check(cd.startswith("attachment") and "\n" not in cd and "\r" not in cd,
+              "Content-Disposition for %r: %r" % (name, cd))
+    r = upload(x.alice, b"x", "a\r\nX-Injected: 1", "text/plain")
+    if r.status == 201:
+        d = x.alice.get("/attachments/%d/content" % r.data["id"])
+        eq(d.headers.get("X-Injected"), None, "a header injected through the file name")
+    else:
+        expect_err(r, 422, field="filename")
+    eq(set(os.listdir(x.w.srv.dir)) - before, set(), "files made next to the database")
+    up = os.path.dirname(x.w.srv.dir)
+    check(not os.path.exists(os.path.join(up, "escape.txt")), "a file name escaped the files dir")
+

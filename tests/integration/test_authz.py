@@ -34,18 +34,22 @@ def setup():
     x.ts2 = expect(x.s2.post("/tickets", {"subject": "shared two"}), 201)
     x.tp1 = expect(x.p1.post("/tickets", {"subject": "private one"}), 201)
     x.tp2 = expect(x.p2.post("/tickets", {"subject": "private two"}), 201)
-    x.tg1 = w.ticket(requester=x.a, group_id=x.g1["id"])
-    x.tg2 = w.ticket(requester=x.a, group_id=x.g2["id"])
+    x.tg1 = w.ticket(requester=x.a, group_id=x.g1["id"], subject="quasar in group one")
+    x.tg2 = w.ticket(requester=x.a, group_id=x.g2["id"], subject="quasar in group two")
     return x
 
 
 def teardown(x):
-    x.w.stop()
+    x.w.finish()
 
 
 def visible_ids(c, **q):
     d = expect(c.get("/tickets", query=dict(q, limit=100)), 200)
     return {t["id"] for t in d["tickets"]}
+
+
+def links_of(w, tid):
+    return expect(w.admin.get("/tickets/%d/links" % tid), 200)["links"]
 
 
 def not_found_shape(r):
@@ -140,6 +144,21 @@ def test_agent_scope_groups(x):
           "agent's list: %r" % sorted(seen))
     eq(expect(ag1.get("/tickets/count", query={"group_id": x.g2["id"]}), 200)["count"], 0,
        "agent counts another group's tickets")
+    found = {r["ticket"]["id"] for r in expect(ag1.get("/search", query={"q": "quasar"}),
+                                               200)["results"]}
+    eq(found, {x.tg1["id"]}, "agent searching: only their group's ticket")
+    # naming a ticket they cannot see in a body answers as for one that does not exist
+    for path, body, ghost in (
+            ("/tickets/%d/merge" % x.tg1["id"], {"source_ids": [x.tg2["id"]]},
+             {"source_ids": [987654321]}),
+            ("/tickets/%d/links" % x.tg1["id"], {"kind": "related", "ticket_id": x.tg2["id"]},
+             {"kind": "related", "ticket_id": 987654321})):
+        r1, r2 = ag1.post(path, body), ag1.post(path, ghost)
+        check(r1.status >= 400, "agent names an invisible ticket: %s" % r1.describe())
+        eq(not_found_shape(r1), not_found_shape(r2),
+           "invisible vs missing ticket in POST %s" % path)
+    eq(w.get_ticket(x.tg2["id"])["status"], "new", "the invisible ticket after the attempts")
+    eq(links_of(w, x.tg1["id"]), [], "links after the attempts")
     # their own: assigned to them, even after leaving that group
     g3 = w.group("l1", members=[ag1.user["id"]])
     t = w.ticket(requester=x.a, group_id=g3["id"], assignee_id=ag1.user["id"])

@@ -5,8 +5,8 @@ import os
 import re
 import sqlite3
 
-from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, CYRILLIC_RE, Server, check, eq, expect,
-                     expect_err, new_dir, opora, uniq)
+from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, CYRILLIC_RE, Failure, Server, check, eq,
+                     expect, expect_err, new_dir, opora, uniq)
 
 COMMANDS = ("init", "serve", "user", "token", "demo", "migrate", "backup", "version")
 
@@ -88,8 +88,12 @@ def test_bad_flags():
     ]
     bad = []
     for argv in cases:
-        r = opora(*argv, timeout=60)
-        if r.rc == 0 or not r.err.strip() or r.rc < 0:
+        try:
+            r = opora(*argv, timeout=60)
+        except Failure as e:  # crashed
+            bad.append(str(e))
+            continue
+        if r.rc == 0 or not r.err.strip():
             bad.append(repr(r))
     check(not bad, "bad invocations that did not fail cleanly with a message:\n  " +
           "\n  ".join(bad))
@@ -141,6 +145,13 @@ def test_user_add_list_passwd_and_token():
                what="the new password after opora user passwd")
         me = expect(srv.client(token=tok).get("/me"), 200, what="a token from opora token create")
         eq((me["email"], me["role"], me["level"]), (email, "agent", "junior"), "the token's user")
+        # what the CLI did is in the log, via cli
+        admin = srv.client()
+        expect(admin.login(ADMIN_EMAIL, ADMIN_PASSWORD), 200)
+        evs = expect(admin.get("/events", query={"limit": 10000}), 200)["events"]
+        mine = [e for e in evs if e["entity"] == "user" and e["entity_id"] == me["id"]]
+        check(mine, "no events of the user made by opora user add")
+        eq({e["via"] for e in mine}, {"cli"}, "via of opora user add / passwd")
         # a token made while the server runs works at once
         r = opora("token", "create", "--db", db, "--user", cust, "--name", "live")
         eq(r.rc, 0, "token create while serving (%r)" % r)

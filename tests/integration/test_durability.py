@@ -81,3 +81,52 @@ def test_kill9_during_burst_loses_no_acknowledged_create():
                                                                        restart_s)
     finally:
         w.stop()
+
+
+def test_sigterm_during_burst_is_graceful():
+    """SIGTERM in the middle of a burst: the server exits 0, and every create it
+    acknowledged is there after a restart."""
+    w = World("graceful", threads=4)
+    try:
+        cust = w.user("customer")
+        lock = threading.Condition()
+        acked = {}
+        errors = []
+        stopping = threading.Event()
+
+        def worker(k):
+            c = w.srv.client(token=w.admin.token)
+            c._port = w.srv.port
+            i = 0
+            while not stopping.is_set():
+                i += 1
+                try:
+                    r = c.post("/tickets", {"subject": "term %d-%d" % (k, i),
+                                            "requester_id": cust.user["id"], "tags": ["term"]})
+                except ServerGone:
+                    return
+                with lock:
+                    if r.status == 201:
+                        acked[r.data["id"]] = r.data["subject"]
+                        lock.notify_all()
+                    elif r.status != 503 or not stopping.is_set():
+                        errors.append(r.describe())
+
+        ths = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(8)]
+        for th in ths:
+            th.start()
+        with lock:
+            check(lock.wait_for(lambda: len(acked) >= 60, timeout=TIMEOUT),
+                  "only %d creates acknowledged in time" % len(acked))
+            stopping.set()
+        w.srv.stop()  # SIGTERM; asserts exit status 0 and no sanitizer report
+        for th in ths:
+            th.join(TIMEOUT)
+        check(not errors, "answers other than 201 during the burst: %r" % errors[:3])
+        w.srv.start()
+        missing = [tid for tid, subj in acked.items()
+                   if w.admin.get("/tickets/%d" % tid).status != 200]
+        check(not missing, "acknowledged %d, missing %r" % (len(acked), missing[:10]))
+        return "acknowledged %d, found %d" % (len(acked), len(acked) - len(missing))
+    finally:
+        w.stop()

@@ -12,7 +12,7 @@ class Ctx:
 
 
 def setup():
-    w = World("errors", env={"OPORA_BODY_MAX": BODY_MAX})
+    w = World("errors", env={"OPORA_BODY_MAX": BODY_MAX, "OPORA_ATTACHMENT_MAX": 4 * BODY_MAX})
     x = Ctx()
     x.w = w
     x.cust = w.user("customer")
@@ -21,7 +21,7 @@ def setup():
 
 
 def teardown(x):
-    x.w.stop()
+    x.w.finish()
 
 
 class Unchanged:
@@ -176,9 +176,40 @@ def test_body_over_cap_413(x):
         expect_err(w.admin.post("/tickets", big), 413)
         expect_err(w.admin.patch(tpath(x), {"description": "d" * (BODY_MAX * 4)}), 413)
         expect_err(w.admin.post(tpath(x) + "/comments", {"body": "b" * (BODY_MAX * 2)}), 413)
+    # a chunked body has no Content-Length to refuse up front: it is cut off at the cap
+    chunk = b" " * 8192
+    with Unchanged(x, "a chunked body over the cap"):
+        raw = [b'{"subject": "chunked", "requester_id": %d, "description": "' % x.cust.user["id"]]
+        raw += [b"d" * 8192] * (BODY_MAX // 8192 + 4) + [b'"}']
+        expect_err(w.admin.post("/tickets", raw=raw, ctype="application/json"), 413,
+                   what="chunked body over the cap")
+        expect_err(w.admin.post("/attachments", raw=[chunk] * 40, ctype="text/plain",
+                                query={"filename": "c.txt"}), 413, what="chunked upload over the cap")
+    t = expect(w.admin.post("/tickets", raw=[b'{"subject": "small chunked", ',
+                                             b'"requester_id": %d}' % x.cust.user["id"]],
+                            ctype="application/json"), 201, what="a small chunked body")
+    eq(t["subject"], "small chunked", "subject of a chunked body")
     # just under the cap is read (and then judged on its merits)
     ok = {"subject": "fits", "requester_id": x.cust.user["id"], "description": "d" * 60000}
     expect(w.admin.post("/tickets", ok), 201, what="a body under the cap")
+
+
+def test_hostile_strings_are_data(x):
+    """Quotes, SQL and FTS syntax in parameters are data: never a 500."""
+    w = x.w
+    for tag in ("x' OR 1=1 --", 'a"b', "%", "_", "\\"):
+        d = expect(w.admin.get("/tickets", query={"tag": tag}), 200, what="tag=%r" % tag)
+        eq(d["tickets"], [], "tickets tagged %r" % tag)
+    for q in ('"оплату', "NEAR(a b", "*", "a OR", "AND", "subject:x", "a -b", "^x", "(((",
+              "' OR 1=1 --", "x" * 300):
+        r = w.admin.get("/search", query={"q": q})
+        check(r.status in (200, 422), "search q=%r: %s" % (q, r.describe()))
+        if r.status == 422:
+            expect_err(r, 422, field="q")
+    r = w.admin.get("/users", query={"q": "%' OR '1'='1"})
+    eq(expect(r, 200)["users"], [], "users matching a SQL-looking prefix")
+    r = w.admin.get("/tickets?status=%00new")
+    check(r.status in (400, 422), "a NUL in the query string: %s" % r.describe())
 
 
 def test_unknown_ids_404(x):

@@ -1,7 +1,7 @@
 """People: users, /me, personal tokens, organizations, groups, and who may
 manage whom (docs/api.md, "People")."""
 
-from harness import (PASSWORD, TIME_RE, World, check, eq, expect, expect_err, uniq)
+from harness import (PASSWORD, TIME_RE, Soft, World, check, eq, expect, expect_err, uniq)
 
 
 class Ctx:
@@ -19,7 +19,7 @@ def setup():
 
 
 def teardown(x):
-    x.w.stop()
+    x.w.finish()
 
 
 def email():
@@ -51,25 +51,29 @@ def test_users_create_get_patch(x):
     # a customer may be reached by phone or Telegram alone
     expect(w.admin.post("/users", {"name": "Phone only", "phone": "+7 901 000-00-00"}), 201)
     expect(w.admin.post("/users", {"name": "Tg only", "telegram": "@" + uniq("tg")}), 201)
-    # refusals
-    expect_err(w.admin.post("/users", {"name": "Nobody"}), 422)
-    expect_err(w.admin.post("/users", {"email": email()}), 422, field="name")
-    expect_err(w.admin.post("/users", {"name": "Staff", "role": "agent", "level": "junior",
-                                       "phone": "+7 902 000-00-00"}), 422, field="email")
-    expect_err(w.admin.post("/users", {"name": "X", "email": "nope"}), 422, field="email")
-    expect_err(w.admin.post("/users", {"name": "X", "email": email(), "role": "boss"}), 422,
-               field="role")
-    expect_err(w.admin.post("/users", {"name": "X", "email": email(), "level": "junior"}), 422)
-    expect_err(w.admin.post("/users", {"name": "X", "email": email(), "language": "de"}), 422,
-               field="language")
-    expect_err(w.admin.post("/users", {"name": "X", "email": email(), "time_zone": "Mars/Base"}),
-               422, field="time_zone")
-    expect_err(w.admin.post("/users", {"name": "X", "email": email(),
-                                       "organization_id": 987654321}), 422, field="organization_id")
-    expect_err(w.admin.post("/users", {"name": "X", "email": e}), 409)
-    expect_err(w.admin.patch("/users/%d" % x.cust.user["id"], {"email": e}), 409)
-    expect_err(w.admin.get("/users/987654321"), 404)
-    expect_err(w.admin.patch("/users/987654321", {"name": "x"}), 404)
+    # refusals: each must answer as listed and create nothing
+    n_users = len(expect(w.admin.get("/users", query={"limit": 1000}), 200)["users"])
+    soft = Soft()
+    for body, status, field in (
+            ({"name": "Nobody"}, 422, None),
+            ({"email": email()}, 422, "name"),
+            ({"name": "Staff", "role": "agent", "level": "junior", "phone": "+7 902 000-00-00"},
+             422, "email"),
+            ({"name": "X", "email": "nope"}, 422, "email"),
+            ({"name": "X", "email": email(), "role": "boss"}, 422, "role"),
+            ({"name": "X", "email": email(), "level": "junior"}, 422, None),
+            ({"name": "X", "email": email(), "language": "de"}, 422, "language"),
+            ({"name": "X", "email": email(), "time_zone": "Mars/Base"}, 422, "time_zone"),
+            ({"name": "X", "email": email(), "organization_id": 987654321}, 422, "organization_id"),
+            ({"name": "X", "email": e}, 409, None)):
+        soft(expect_err, w.admin.post("/users", body), status, field=field,
+             what="POST /users %r" % body)
+    soft(expect_err, w.admin.patch("/users/%d" % x.cust.user["id"], {"email": e}), 409)
+    soft(expect_err, w.admin.get("/users/987654321"), 404)
+    soft(expect_err, w.admin.patch("/users/987654321", {"name": "x"}), 404)
+    soft(eq, len(expect(w.admin.get("/users", query={"limit": 1000}), 200)["users"]), n_users,
+         "users after refused creates")
+    soft.done()
 
 
 def test_users_list_filters(x):

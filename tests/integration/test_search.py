@@ -34,7 +34,7 @@ def setup():
 
 
 def teardown(x):
-    x.w.stop()
+    x.w.finish()
 
 
 def search(c, q, **params):

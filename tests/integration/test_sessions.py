@@ -18,7 +18,7 @@ def setup():
 
 
 def teardown(x):
-    x.w.stop()
+    x.w.finish()
 
 
 def session(x, email):
@@ -76,6 +76,16 @@ def test_csrf_on_unsafe_methods(x):
     ev = [e for e in w.events(tid) if e["field"] == "priority"][-1]
     eq(ev["via"], "web", "changes through a session are recorded via web")
     eq(w.events(tid)[0]["via"], "web", "creation via web")
+    cm = expect(c.post("/tickets/%d/comments" % tid, {"body": "from the browser"}), 201)
+    eq(cm["via"], "web", "a comment through a session")
+    # DELETE is unsafe too; GET needs no token (even a wrong one)
+    tok = expect(c.post("/me/tokens", {"name": "web-made"}), 201)
+    c.send_csrf = False
+    expect(c.delete("/me/tokens/%d" % tok["id"]), 403, what="DELETE without CSRF")
+    expect(w.srv.client(token=tok["token"]).get("/me"), 200, what="token after a refused DELETE")
+    expect(c.get("/me", csrf="wrong"), 200, what="GET with a wrong CSRF token")
+    c.send_csrf = True
+    expect(c.delete("/me/tokens/%d" % tok["id"]), 204, what="DELETE with CSRF")
     # a bearer token needs no CSRF token
     expect(x.agent.patch("/tickets/%d" % tid, {"priority": "low"}), 200)
 

@@ -28,13 +28,11 @@ struct fx {
 static inline int fx_rmdir(const char *dir)
 {
     DIR *d = opendir(dir);
-    if (!d)
-        return 0;
+    if (!d) return 0;
     struct dirent *e;
     char p[512];
     while ((e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
         snprintf(p, sizeof(p), "%s/%s", dir, e->d_name);
         unlink(p);
     }
@@ -44,8 +42,8 @@ static inline int fx_rmdir(const char *dir)
 
 static inline op_rc fx_open(struct fx *f, bool create, bool migrate, struct op_err *err)
 {
-    struct store_options opt = {.migrate = migrate, .create = create, .durable = true,
-                                .read_connections = 4};
+    struct store_options opt = {
+        .migrate = migrate, .create = create, .durable = true, .read_connections = 4};
     return store_open(f->path, &opt, &f->s, err);
 }
 
@@ -53,8 +51,7 @@ static inline op_rc fx_open(struct fx *f, bool create, bool migrate, struct op_e
 static inline int fx_setup_empty(void **state)
 {
     struct fx *f = calloc(1, sizeof(*f));
-    if (!f)
-        return -1;
+    if (!f) return -1;
     snprintf(f->dir, sizeof(f->dir), "/tmp/opora-sqlite-XXXXXX");
     if (!mkdtemp(f->dir)) {
         free(f);
@@ -69,8 +66,7 @@ static inline int fx_setup_empty(void **state)
 /* As fx_setup_empty, with a new migrated database open in f->s. */
 static inline int fx_setup(void **state)
 {
-    if (fx_setup_empty(state))
-        return -1;
+    if (fx_setup_empty(state)) return -1;
     struct fx *f = *state;
     struct op_err err;
     return fx_open(f, true, true, &err) == OP_OK ? 0 : -1;
@@ -108,10 +104,10 @@ static inline int64_t fx_raw_int(sqlite3 *db, const char *sql)
 
 /* ---- one store call per write: wrappers that take the object as arg ---- */
 
-#define FX_WRAP(op, type)                                          \
-    static inline op_rc fx_##op(struct store_tx *tx, void *arg)    \
-    {                                                              \
-        return tx->ops->op(tx, (type *)arg);                       \
+#define FX_WRAP(op, type)                                                                          \
+    static inline op_rc fx_##op(struct store_tx *tx, void *arg)                                    \
+    {                                                                                              \
+        return tx->ops->op(tx, (type *)arg);                                                       \
     }
 FX_WRAP(org_insert, struct organization)
 FX_WRAP(org_update, const struct organization)
@@ -133,9 +129,14 @@ FX_WRAP(event_append, struct event)
 static inline struct user fx_user(const char *name, const char *email, enum user_role role,
                                   int64_t org)
 {
-    return (struct user){.role = role, .name = (char *)name, .email = (char *)email,
-                         .organization_id = org, .language = "en", .active = true,
-                         .created_at = 1000, .updated_at = 1000};
+    return (struct user){.role = role,
+                         .name = (char *)name,
+                         .email = (char *)email,
+                         .organization_id = org,
+                         .language = "en",
+                         .active = true,
+                         .created_at = 1000,
+                         .updated_at = 1000};
 }
 
 static inline int64_t fx_add_user(struct fx *f, const char *name, const char *email,

@@ -9,6 +9,26 @@
 #include "sqlite_fixture.h"
 #include "store/migrations.h"
 
+/* ---- the table ---- */
+
+/* Every member of the interface is implemented: a member added to store.h
+ * and not here would be a NULL call at run time. */
+static void test_ops_complete(void **state)
+{
+    UNUSED(state);
+    typedef void (*any_fn)(void);
+    const struct store_ops *ops = &sqlite_store_ops;
+    size_t first = offsetof(struct store_ops, open);
+    size_t n = (sizeof(*ops) - first) / sizeof(any_fn);
+    assert_int_equal(first + n * sizeof(any_fn), sizeof(*ops)); /* only pointers follow */
+    for (size_t i = 0; i < n; i++) {
+        any_fn fn;
+        memcpy(&fn, (const char *)ops + first + i * sizeof(any_fn), sizeof(fn));
+        if (!fn) fail_msg("store_ops member %zu (after open) is not implemented", i);
+    }
+    assert_string_equal(ops->name, "sqlite");
+}
+
 /* ---- open and migrations ---- */
 
 static void test_open_missing(void **state)
@@ -70,8 +90,9 @@ static void test_open_newer(void **state)
     store_close(f->s);
     f->s = NULL;
     sqlite3 *db = fx_raw(f);
-    assert_int_equal(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (9999, 'x', 0)",
-                                  NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (9999, 'x', 0)", NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(db);
     assert_int_equal(fx_open(f, false, true, &err), OP_ERR_CONFLICT);
     assert_int_equal(err.msg, MSG_ERR_DB_NEWER);
@@ -145,8 +166,7 @@ static op_rc check_people(struct store_tx *tx, void *arg)
     /* case-insensitive email */
     assert_int_equal(tx->ops->user_get_by_email(tx, "ANNA@Acme.Test", a, &u), OP_OK);
     assert_int_equal(u.id, c->u1);
-    assert_int_equal(tx->ops->user_get_by_email(tx, "nobody@acme.test", a, &u),
-                     OP_ERR_NOTFOUND);
+    assert_int_equal(tx->ops->user_get_by_email(tx, "nobody@acme.test", a, &u), OP_ERR_NOTFOUND);
     assert_int_equal(tx->ops->user_get_by_email(tx, "", a, &u), OP_ERR_NOTFOUND);
 
     /* no email, no org: "" and 0 */
@@ -206,8 +226,11 @@ static void test_people(void **state)
     struct fx *f = *state;
     struct people_ctx c = {.f = f};
 
-    struct organization o = {.name = "Acme", .domains = "acme.test acme.example",
-                             .shared_tickets = true, .created_at = 11, .updated_at = 12};
+    struct organization o = {.name = "Acme",
+                             .domains = "acme.test acme.example",
+                             .shared_tickets = true,
+                             .created_at = 11,
+                             .updated_at = 12};
     assert_int_equal(store_write(f->s, fx_org_insert, &o), OP_OK);
     c.org = o.id;
     assert_true(c.org > 0);
@@ -347,6 +370,13 @@ static op_rc check_ticket(struct store_tx *tx, void *arg)
     assert_int_equal(tx->ops->comment_count(tx, c->t2, true, &n), OP_OK);
     assert_int_equal(n, 2);
     assert_int_equal(c->moved, 2);
+    struct comment one;
+    assert_int_equal(tx->ops->comment_get(tx, c->c1, a, &one), OP_OK);
+    assert_int_equal(one.ticket_id, c->t2);
+    assert_string_equal(one.body, "Пришлите скриншот");
+    assert_int_equal(one.attachment_ids.n, 2);
+    assert_int_equal(one.attachment_ids.v[1], c->at2);
+    assert_int_equal(tx->ops->comment_get(tx, 9999, a, &one), OP_ERR_NOTFOUND);
 
     struct attachment at;
     assert_int_equal(tx->ops->attachment_get(tx, c->at1, a, &at), OP_OK);
@@ -374,13 +404,11 @@ static op_rc make_ticket_changes(struct store_tx *tx, void *arg)
 {
     struct convo_ctx *c = arg;
     op_rc rc = tx->ops->ticket_add_requester(tx, c->t1, c->cust2);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     /* a second time is a conflict, a missing ticket is not found */
     if (tx->ops->ticket_add_requester(tx, c->t1, c->cust2) != OP_ERR_CONFLICT)
         return OP_ERR_INVALID;
-    if (tx->ops->ticket_add_requester(tx, 9999, c->cust2) != OP_ERR_NOTFOUND)
-        return OP_ERR_INVALID;
+    if (tx->ops->ticket_add_requester(tx, 9999, c->cust2) != OP_ERR_NOTFOUND) return OP_ERR_INVALID;
     return OP_OK;
 }
 
@@ -401,12 +429,20 @@ static void test_tickets_and_comments(void **state)
     c.group = fx_add_group(f, "Billing", TIER_L1);
 
     char *tags1[] = {"billing", "urgent"};
-    struct ticket t = {.subject = "Не работает оплата", .description = "Карта отклонена",
-                       .status = STATUS_NEW, .priority = PRIO_NORMAL, .type = TYPE_INCIDENT,
-                       .channel = CH_TELEGRAM, .requester_id = c.cust,
-                       .organization_id = c.org, .group_id = c.group, .assignee_id = c.agent,
-                       .tags = {tags1, 2}, .custom_fields = "{\"order\":\"A-1\"}",
-                       .created_at = 1000, .updated_at = 1000};
+    struct ticket t = {.subject = "Не работает оплата",
+                       .description = "Карта отклонена",
+                       .status = STATUS_NEW,
+                       .priority = PRIO_NORMAL,
+                       .type = TYPE_INCIDENT,
+                       .channel = CH_TELEGRAM,
+                       .requester_id = c.cust,
+                       .organization_id = c.org,
+                       .group_id = c.group,
+                       .assignee_id = c.agent,
+                       .tags = {tags1, 2},
+                       .custom_fields = "{\"order\":\"A-1\"}",
+                       .created_at = 1000,
+                       .updated_at = 1000};
     assert_int_equal(store_write(f->s, fx_ticket_insert, &t), OP_OK);
     c.t1 = t.id;
     assert_true(c.t1 > 0);
@@ -428,16 +464,19 @@ static void test_tickets_and_comments(void **state)
     assert_int_equal(store_write(f->s, fx_ticket_insert, &no_requester), OP_ERR_INVALID);
     assert_int_equal(no_requester.id, 0);
 
-    struct ticket t2 = {.subject = "Second", .requester_id = c.cust, .created_at = 2000,
-                        .updated_at = 2000};
+    struct ticket t2 = {
+        .subject = "Second", .requester_id = c.cust, .created_at = 2000, .updated_at = 2000};
     assert_int_equal(store_write(f->s, fx_ticket_insert, &t2), OP_OK);
     c.t2 = t2.id;
     assert_int_equal(store_write(f->s, make_ticket_changes, &c), OP_OK);
 
     struct attachment at = {.sha256 =
                                 "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                            .size = 1234, .content_type = "image/png", .filename = "скрин.png",
-                            .uploader_id = c.cust, .created_at = 1050};
+                            .size = 1234,
+                            .content_type = "image/png",
+                            .filename = "скрин.png",
+                            .uploader_id = c.cust,
+                            .created_at = 1050};
     assert_int_equal(store_write(f->s, fx_attachment_insert, &at), OP_OK);
     c.at1 = at.id;
     at.id = 0;
@@ -448,24 +487,40 @@ static void test_tickets_and_comments(void **state)
     c.at3 = at.id;
 
     int64_t ats[] = {c.at1, c.at2};
-    struct comment cm = {.ticket_id = c.t1, .author_id = c.agent, .public = true,
-                         .body = "Пришлите скриншот", .via = VIA_WEB, .created_at = 1100,
+    struct comment cm = {.ticket_id = c.t1,
+                         .author_id = c.agent,
+                         .public = true,
+                         .body = "Пришлите скриншот",
+                         .via = VIA_WEB,
+                         .created_at = 1100,
                          .attachment_ids = {ats, 2}};
     assert_int_equal(store_write(f->s, fx_comment_insert, &cm), OP_OK);
     c.c1 = cm.id;
     /* at2 is taken: the whole comment is refused, at3 stays free */
     int64_t taken[] = {c.at3, c.at2};
-    struct comment cm2 = {.ticket_id = c.t1, .author_id = c.agent, .public = true,
-                          .body = "dup", .via = VIA_WEB, .created_at = 1150,
+    struct comment cm2 = {.ticket_id = c.t1,
+                          .author_id = c.agent,
+                          .public = true,
+                          .body = "dup",
+                          .via = VIA_WEB,
+                          .created_at = 1150,
                           .attachment_ids = {taken, 2}};
     assert_int_equal(store_write(f->s, fx_comment_insert, &cm2), OP_ERR_CONFLICT);
     assert_int_equal(cm2.id, 0);
-    struct comment note = {.ticket_id = c.t1, .author_id = c.agent, .public = false,
-                           .body = "internal", .via = VIA_WEB, .created_at = 1200};
+    struct comment note = {.ticket_id = c.t1,
+                           .author_id = c.agent,
+                           .public = false,
+                           .body = "internal",
+                           .via = VIA_WEB,
+                           .created_at = 1200};
     assert_int_equal(store_write(f->s, fx_comment_insert, &note), OP_OK);
     c.c2 = note.id;
-    struct comment own = {.ticket_id = c.t2, .author_id = c.cust, .public = true,
-                          .body = "own", .via = VIA_EMAIL, .created_at = 2100};
+    struct comment own = {.ticket_id = c.t2,
+                          .author_id = c.cust,
+                          .public = true,
+                          .body = "own",
+                          .via = VIA_EMAIL,
+                          .created_at = 2100};
     assert_int_equal(store_write(f->s, fx_comment_insert, &own), OP_OK);
     assert_int_equal(store_write(f->s, move_comments, &c), OP_OK);
 
@@ -517,16 +572,20 @@ static void test_links(void **state)
     assert_int_equal(store_write(f->s, fx_ticket_insert, &t), OP_OK);
     c.t3 = t.id;
 
-    c.l1 = (struct link){.kind = LINK_RELATED, .a_id = c.t1, .b_id = c.t2, .creator_id = u,
-                         .created_at = 77};
+    c.l1 = (struct link){
+        .kind = LINK_RELATED, .a_id = c.t1, .b_id = c.t2, .creator_id = u, .created_at = 77};
     assert_int_equal(store_write(f->s, fx_link_insert, &c.l1), OP_OK);
-    struct link again = {.kind = LINK_RELATED, .creator_id = u, .a_id = c.t2, .b_id = c.t1, .created_at = 1};
+    struct link again = {
+        .kind = LINK_RELATED, .creator_id = u, .a_id = c.t2, .b_id = c.t1, .created_at = 1};
     assert_int_equal(store_write(f->s, fx_link_insert, &again), OP_ERR_CONFLICT);
-    struct link self = {.kind = LINK_PARENT, .creator_id = u, .a_id = c.t1, .b_id = c.t1, .created_at = 1};
+    struct link self = {
+        .kind = LINK_PARENT, .creator_id = u, .a_id = c.t1, .b_id = c.t1, .created_at = 1};
     assert_int_equal(store_write(f->s, fx_link_insert, &self), OP_ERR_INVALID);
-    struct link nowhere = {.kind = LINK_PARENT, .creator_id = u, .a_id = c.t1, .b_id = 999, .created_at = 1};
+    struct link nowhere = {
+        .kind = LINK_PARENT, .creator_id = u, .a_id = c.t1, .b_id = 999, .created_at = 1};
     assert_int_equal(store_write(f->s, fx_link_insert, &nowhere), OP_ERR_NOTFOUND);
-    struct link parent = {.kind = LINK_PARENT, .creator_id = u, .a_id = c.t3, .b_id = c.t2, .created_at = 1};
+    struct link parent = {
+        .kind = LINK_PARENT, .creator_id = u, .a_id = c.t3, .b_id = c.t2, .created_at = 1};
     assert_int_equal(store_write(f->s, fx_link_insert, &parent), OP_OK);
     assert_int_equal(store_read(f->s, check_links, &c), OP_OK);
 
@@ -572,8 +631,9 @@ static op_rc check_macros(struct store_tx *tx, void *arg)
     /* the stored form is the documented JSON */
     sqlite3 *db = sq_tx(tx)->db;
     sqlite3_stmt *st;
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT actions FROM macros WHERE id = ?", -1, &st,
-                                        NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(db, "SELECT actions FROM macros WHERE id = ?", -1, &st, NULL),
+        SQLITE_OK);
     sqlite3_bind_int64(st, 1, c->id);
     assert_int_equal(sqlite3_step(st), SQLITE_ROW);
     assert_non_null(strstr((const char *)sqlite3_column_text(st, 0),
@@ -596,8 +656,12 @@ static void test_macros(void **state)
         {MA_SET_CUSTOM_FIELD, "A-\"1\"", "order"},
         {MA_PUBLIC_REPLY, "Здравствуйте, {{requester.name}}!", ""},
     };
-    struct macro m = {.name = "Ждём ответа", .active = true, .actions = acts, .n_actions = 1,
-                      .created_at = 5, .updated_at = 5};
+    struct macro m = {.name = "Ждём ответа",
+                      .active = true,
+                      .actions = acts,
+                      .n_actions = 1,
+                      .created_at = 5,
+                      .updated_at = 5};
     assert_int_equal(store_write(f->s, fx_macro_insert, &m), OP_OK);
     c.id = m.id;
     m.n_actions = 3;
@@ -626,11 +690,9 @@ static op_rc append_action(struct store_tx *tx, void *arg)
     struct events_ctx *c = arg;
     /* one action of three events: the first names it */
     for (int i = 0; i < 3; i++) {
-        if (i > 0)
-            c->e[i].action_id = c->e[0].action_id;
+        if (i > 0) c->e[i].action_id = c->e[0].action_id;
         op_rc rc = tx->ops->event_append(tx, &c->e[i]);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     return OP_OK;
 }
@@ -675,18 +737,28 @@ static void test_events(void **state)
 {
     struct fx *f = *state;
     struct events_ctx c = {.f = f};
-    c.e[0] = (struct event){.entity = ENTITY_TICKET, .entity_id = 7, .at = 1234,
-                            .via = VIA_SYSTEM, .kind = EV_CREATED};
-    c.e[1] = (struct event){.entity = ENTITY_TICKET, .entity_id = 7, .at = 1234, .actor_id = 3,
-                            .via = VIA_WEB, .kind = EV_CHANGED, .field = "status",
-                            .old_value = "new", .new_value = "open"};
-    c.e[2] = (struct event){.entity = ENTITY_USER, .entity_id = 3, .at = 1234,
-                            .via = VIA_WEB, .kind = EV_CHANGED, .field = "name"};
+    c.e[0] = (struct event){
+        .entity = ENTITY_TICKET, .entity_id = 7, .at = 1234, .via = VIA_SYSTEM, .kind = EV_CREATED};
+    c.e[1] = (struct event){.entity = ENTITY_TICKET,
+                            .entity_id = 7,
+                            .at = 1234,
+                            .actor_id = 3,
+                            .via = VIA_WEB,
+                            .kind = EV_CHANGED,
+                            .field = "status",
+                            .old_value = "new",
+                            .new_value = "open"};
+    c.e[2] = (struct event){.entity = ENTITY_USER,
+                            .entity_id = 3,
+                            .at = 1234,
+                            .via = VIA_WEB,
+                            .kind = EV_CHANGED,
+                            .field = "name"};
     assert_int_equal(store_write(f->s, append_action, &c), OP_OK);
     assert_int_equal(c.e[0].action_id, c.e[0].id);
     assert_int_equal(c.e[1].id, c.e[0].id + 1);
-    c.e[3] = (struct event){.entity = ENTITY_GROUP, .entity_id = 1, .at = 2000,
-                            .via = VIA_CLI, .kind = EV_CREATED};
+    c.e[3] = (struct event){
+        .entity = ENTITY_GROUP, .entity_id = 1, .at = 2000, .via = VIA_CLI, .kind = EV_CREATED};
     assert_int_equal(store_write(f->s, fx_event_append, &c.e[3]), OP_OK);
     assert_int_equal(c.e[3].action_id, c.e[3].id);
     assert_int_equal(store_read(f->s, check_events, &c), OP_OK);
@@ -778,13 +850,13 @@ static void test_sessions_tokens(void **state)
     }
     c.user = fx_add_user(f, "U", "u@x.test", ROLE_AGENT, 0);
     c.other = fx_add_user(f, "O", "o@x.test", ROLE_AGENT, 0);
-    c.s = (struct session){.user_id = c.user, .created_at = 100, .expires_at = 200,
-                           .last_seen_at = 100};
+    c.s = (struct session){
+        .user_id = c.user, .created_at = 100, .expires_at = 200, .last_seen_at = 100};
     snprintf(c.s.csrf, sizeof(c.s.csrf), "%s", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG");
     c.t = (struct api_token){.user_id = c.user, .name = "ci", .created_at = 100};
     assert_int_equal(store_write(f->s, auth_writes, &c), OP_OK);
-    op_rc want[8] = {OP_OK, OP_ERR_CONFLICT, OP_OK, OP_ERR_NOTFOUND,
-                     OP_OK, OP_OK, OP_ERR_NOTFOUND, OP_OK};
+    op_rc want[8] = {OP_OK, OP_ERR_CONFLICT, OP_OK,           OP_ERR_NOTFOUND,
+                     OP_OK, OP_OK,           OP_ERR_NOTFOUND, OP_OK};
     for (int i = 0; i < 8; i++)
         assert_int_equal(c.rc[i], want[i]);
     assert_int_equal(store_read(f->s, check_auth, &c), OP_OK);
@@ -809,8 +881,8 @@ static void *writer_thread(void *p)
 {
     struct writer_arg *w = p;
     for (int i = 0; i < WRITES_EACH; i++) {
-        struct event e = {.entity = ENTITY_TICKET, .entity_id = i, .at = i, .via = VIA_API,
-                          .kind = EV_CHANGED};
+        struct event e = {
+            .entity = ENTITY_TICKET, .entity_id = i, .at = i, .via = VIA_API, .kind = EV_CHANGED};
         if (store_write(w->f->s, fx_event_append, &e) != OP_OK || e.action_id != e.id)
             w->failures++;
     }
@@ -863,10 +935,10 @@ static op_rc gate_job(struct store_tx *tx, void *arg)
 struct batch_job {
     struct fx *f;
     const char *name;
-    bool fail;         /* insert, then fail */
-    bool poison;       /* leave a deferred FK violation: the COMMIT fails */
+    bool fail;   /* insert, then fail */
+    bool poison; /* leave a deferred FK violation: the COMMIT fails */
     op_rc rc;
-    int64_t pending;   /* rows of earlier jobs in this transaction, not yet committed */
+    int64_t pending; /* rows of earlier jobs in this transaction, not yet committed */
 };
 
 static int64_t count_orgs_on(sqlite3 *db)
@@ -891,12 +963,12 @@ static op_rc batch_fn(struct store_tx *tx, void *arg)
     sqlite3_close(raw);
     struct organization o = {.name = (char *)j->name, .created_at = 1, .updated_at = 1};
     op_rc rc = tx->ops->org_insert(tx, &o);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     if (j->poison) {
         sqlite3 *db = sq_tx(tx)->db;
-        if (sqlite3_exec(db, "PRAGMA defer_foreign_keys = ON; "
-                             "INSERT INTO group_members(group_id, user_id) VALUES (777, 777)",
+        if (sqlite3_exec(db,
+                         "PRAGMA defer_foreign_keys = ON; "
+                         "INSERT INTO group_members(group_id, user_id) VALUES (777, 777)",
                          NULL, NULL, NULL) != SQLITE_OK)
             return OP_ERR_IO;
     }
@@ -964,7 +1036,9 @@ static bool batch_together(struct fx *f, struct batch_job *jobs, int n)
 static void test_group_commit_one_fails(void **state)
 {
     struct fx *f = *state;
-    struct batch_job jobs[] = {{.name = "a"}, {.name = "b", .fail = true}, {.name = "c"},
+    struct batch_job jobs[] = {{.name = "a"},
+                               {.name = "b", .fail = true},
+                               {.name = "c"},
                                {.name = "a"} /* duplicate of the first */};
     assert_true(batch_together(f, jobs, 4));
     assert_int_equal(jobs[0].rc, OP_OK);
@@ -988,7 +1062,7 @@ static void test_group_commit_commit_fails(void **state)
     struct fx *f = *state;
     struct batch_job jobs[] = {{.name = "a"}, {.name = "b", .poison = true}, {.name = "c"}};
     assert_false(batch_together(f, jobs, 3)); /* nothing committed */
-    assert_int_equal(jobs[2].pending, 2);        /* they did share the transaction */
+    assert_int_equal(jobs[2].pending, 2);     /* they did share the transaction */
     for (int i = 0; i < 3; i++)
         assert_int_equal(jobs[i].rc, OP_ERR_IO);
     sqlite3 *db = fx_raw(f);
@@ -1069,8 +1143,7 @@ static void *reader_thread(void *p)
     struct reader_arg *r = p;
     for (int i = 0; i < 50; i++) {
         struct store_counts c;
-        if (store_read(r->f->s, count_orgs, &c) != OP_OK || c.organizations != 1)
-            r->failures++;
+        if (store_read(r->f->s, count_orgs, &c) != OP_OK || c.organizations != 1) r->failures++;
     }
     return NULL;
 }
@@ -1100,8 +1173,8 @@ static void test_backup(void **state)
     int64_t u = fx_add_user(f, "U", "u@x.test", ROLE_CUSTOMER, org);
     fx_add_group(f, "G", TIER_L1);
     for (int i = 0; i < 20; i++) {
-        struct ticket t = {.subject = "оплата", .requester_id = u, .created_at = i,
-                           .updated_at = i};
+        struct ticket t = {
+            .subject = "оплата", .requester_id = u, .created_at = i, .updated_at = i};
         assert_int_equal(store_write(f->s, fx_ticket_insert, &t), OP_OK);
         struct event e = {.entity = ENTITY_TICKET, .entity_id = t.id, .kind = EV_CREATED};
         assert_int_equal(store_write(f->s, fx_event_append, &e), OP_OK);
@@ -1129,6 +1202,7 @@ static void test_backup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ops_complete),
         cmocka_unit_test_setup_teardown(test_open_missing, fx_setup_empty, fx_teardown),
         cmocka_unit_test_setup_teardown(test_open_pending_then_migrate, fx_setup_empty,
                                         fx_teardown),

@@ -32,11 +32,17 @@ static void make_ticket(struct world *w, int i, struct ticket *t)
         .type = TYPE_QUESTION,
         .channel = CH_WEB,
         .requester_id = w->cust[c],
-        .organization_id = c < 2 ? w->org1 : c == 2 ? w->org2 : 0,
-        .group_id = i % 3 == 0 ? 0 : i % 3 == 1 ? w->g1 : w->g2,
-        .assignee_id = i % 5 == 0 ? 0 : i % 2 ? w->agent1 : w->agent2,
-        .created_at = 1000 + (i / 3) * 10,       /* three tickets per instant */
-        .updated_at = 9000 - (i % 7) * 100,      /* seven distinct values */
+        .organization_id = c < 2    ? w->org1
+                           : c == 2 ? w->org2
+                                    : 0,
+        .group_id = i % 3 == 0   ? 0
+                    : i % 3 == 1 ? w->g1
+                                 : w->g2,
+        .assignee_id = i % 5 == 0 ? 0
+                       : i % 2    ? w->agent1
+                                  : w->agent2,
+        .created_at = 1000 + (i / 3) * 10,  /* three tickets per instant */
+        .updated_at = 9000 - (i % 7) * 100, /* seven distinct values */
     };
     if (i % 10 == 0)
         t->tags = (struct str_list){tags_billing_vip, 2};
@@ -49,8 +55,7 @@ static op_rc seed_tickets(struct store_tx *tx, void *arg)
     struct world *w = arg;
     for (int i = 0; i < N_TICKETS; i++) {
         op_rc rc = tx->ops->ticket_insert(tx, &w->t[i]);
-        if (rc)
-            return rc;
+        if (rc) return rc;
     }
     /* cust[0] also asked in a ticket of cust[3] */
     w->extra_requester_ticket = w->t[7].id;
@@ -59,8 +64,7 @@ static op_rc seed_tickets(struct store_tx *tx, void *arg)
 
 static int world_setup(void **state)
 {
-    if (fx_setup(state))
-        return -1;
+    if (fx_setup(state)) return -1;
     struct fx *f = *state;
     struct world *w = calloc(1, sizeof(*w));
     w->f = f;
@@ -103,28 +107,21 @@ static bool id_match(int64_t want, int64_t have)
 
 static bool model_requested(const struct world *w, const struct ticket *t, int64_t user)
 {
-    return t->requester_id == user ||
-           (t->id == w->extra_requester_ticket && user == w->cust[0]);
+    return t->requester_id == user || (t->id == w->extra_requester_ticket && user == w->cust[0]);
 }
 
 static bool model_match(const struct world *w, const struct ticket *t,
                         const struct ticket_filter *f, const struct ticket_scope *sc)
 {
-    if (f->status_mask && !(f->status_mask & (1u << t->status)))
-        return false;
-    if (f->priority_mask && !(f->priority_mask & (1u << t->priority)))
-        return false;
+    if (f->status_mask && !(f->status_mask & (1u << t->status))) return false;
+    if (f->priority_mask && !(f->priority_mask & (1u << t->priority))) return false;
     if (!id_match(f->group_id, t->group_id) || !id_match(f->assignee_id, t->assignee_id) ||
         !id_match(f->organization_id, t->organization_id))
         return false;
-    if (f->requester_id && !model_requested(w, t, f->requester_id))
-        return false;
-    if (f->tag && !has_tag(t, f->tag))
-        return false;
-    if (f->updated_since && t->updated_at < f->updated_since)
-        return false;
-    if (sc->all)
-        return true;
+    if (f->requester_id && !model_requested(w, t, f->requester_id)) return false;
+    if (f->tag && !has_tag(t, f->tag)) return false;
+    if (f->updated_since && t->updated_at < f->updated_since) return false;
+    if (sc->all) return true;
     return (t->group_id && id_list_has(&sc->group_ids, t->group_id)) ||
            (sc->ungrouped && t->group_id == 0) ||
            (sc->assignee_id && t->assignee_id == sc->assignee_id) ||
@@ -148,8 +145,7 @@ static int model_cmp(const void *pa, const void *pb)
     switch (f->sort) {
     case SORT_PRIORITY:
         c = cmp_i64(b->priority, a->priority);
-        if (!c)
-            c = cmp_i64(a->id, b->id);
+        if (!c) c = cmp_i64(a->id, b->id);
         return f->asc ? -c : c;
     case SORT_UPDATED:
         c = cmp_i64(b->updated_at, a->updated_at);
@@ -158,8 +154,7 @@ static int model_cmp(const void *pa, const void *pb)
         c = cmp_i64(b->created_at, a->created_at);
         break;
     }
-    if (!c)
-        c = cmp_i64(b->id, a->id);
+    if (!c) c = cmp_i64(b->id, a->id);
     return f->asc ? -c : c;
 }
 
@@ -170,8 +165,7 @@ static size_t model_list(const struct world *w, const struct ticket_filter *f,
     const struct ticket *v[N_TICKETS];
     size_t n = 0;
     for (int i = 0; i < N_TICKETS; i++)
-        if (model_match(w, &w->t[i], f, sc))
-            v[n++] = &w->t[i];
+        if (model_match(w, &w->t[i], f, sc)) v[n++] = &w->t[i];
     cmp_filter = f;
     qsort(v, n, sizeof(v[0]), model_cmp);
     for (size_t i = 0; i < n; i++)
@@ -206,8 +200,7 @@ static op_rc check_walk(struct store_tx *tx, void *arg)
             got[ngot++] = p.v[i].id;
         }
         pages++;
-        if (!p.more)
-            break;
+        if (!p.more) break;
         assert_int_equal(p.n, f.limit);
         assert_true(p.next.set);
         assert_int_equal(p.next.id, p.v[p.n - 1].id);
@@ -241,9 +234,12 @@ static void test_sorts_and_cursors(void **state)
             walk(w, (struct ticket_filter){.sort = sorts[s], .asc = asc, .limit = 7}, all);
             walk(w, (struct ticket_filter){.sort = sorts[s], .asc = asc, .limit = 1000}, all);
             /* a queue: one group, two statuses */
-            walk(w, (struct ticket_filter){.sort = sorts[s], .asc = asc, .limit = 4,
-                                           .group_id = w->g1,
-                                           .status_mask = 1u << STATUS_NEW | 1u << STATUS_OPEN},
+            walk(w,
+                 (struct ticket_filter){.sort = sorts[s],
+                                        .asc = asc,
+                                        .limit = 4,
+                                        .group_id = w->g1,
+                                        .status_mask = 1u << STATUS_NEW | 1u << STATUS_OPEN},
                  all);
         }
     }
@@ -319,8 +315,8 @@ static void test_scopes(void **state)
     walk(w, f, shared);
     /* an agent: own groups, the ungrouped queue, and whatever is assigned */
     int64_t groups[] = {w->g1};
-    struct ticket_scope agent = {.group_ids = {groups, 1}, .ungrouped = true,
-                                 .assignee_id = w->agent2};
+    struct ticket_scope agent = {
+        .group_ids = {groups, 1}, .ungrouped = true, .assignee_id = w->agent2};
     walk(w, f, agent);
     f.sort = SORT_PRIORITY;
     f.status_mask = 1u << STATUS_NEW;
@@ -337,8 +333,8 @@ static void test_scopes(void **state)
 static op_rc check_plan(struct store_tx *tx, void *arg)
 {
     struct world *w = arg;
-    struct ticket_filter f = {.group_id = w->g1, .status_mask = 1u << STATUS_OPEN,
-                              .sort = SORT_PRIORITY, .limit = 50};
+    struct ticket_filter f = {
+        .group_id = w->g1, .status_mask = 1u << STATUS_OPEN, .sort = SORT_PRIORITY, .limit = 50};
     int64_t groups[] = {w->g1, w->g2};
     struct ticket_scope scopes[] = {{.all = true},
                                     {.group_ids = {groups, 2}, .assignee_id = w->agent1}};
@@ -371,8 +367,7 @@ static op_rc check_plan(struct store_tx *tx, void *arg)
             while (sqlite3_step(st) == SQLITE_ROW) {
                 int n = snprintf(plan + len, sizeof(plan) - len, "%s\n",
                                  (const char *)sqlite3_column_text(st, 3));
-                if (n > 0 && (size_t)n < sizeof(plan) - len)
-                    len += (size_t)n;
+                if (n > 0 && (size_t)n < sizeof(plan) - len) len += (size_t)n;
             }
             sqlite3_finalize(st);
             if (!strstr(plan, "SEARCH t USING INDEX tickets_queue (group_id=? AND status=?") ||
@@ -413,18 +408,25 @@ static op_rc seed_search(struct store_tx *tx, void *arg)
         struct ticket t = {.subject = (char *)rows[i].subject,
                            .description = (char *)rows[i].description,
                            .requester_id = rows[i].who ? s->other : s->cust,
-                           .status = STATUS_OPEN, .created_at = 100 + i, .updated_at = 100 + i};
+                           .status = STATUS_OPEN,
+                           .created_at = 100 + i,
+                           .updated_at = 100 + i};
         op_rc rc = tx->ops->ticket_insert(tx, &t);
-        if (rc)
-            return rc;
+        if (rc) return rc;
         s->t[i] = t.id;
     }
-    struct comment pub = {.ticket_id = s->t[2], .author_id = s->cust, .public = true,
-                          .body = "I also need the invoice for March", .via = VIA_WEB,
+    struct comment pub = {.ticket_id = s->t[2],
+                          .author_id = s->cust,
+                          .public = true,
+                          .body = "I also need the invoice for March",
+                          .via = VIA_WEB,
                           .created_at = 200};
-    struct comment note = {.ticket_id = s->t[2], .author_id = s->agent, .public = false,
+    struct comment note = {.ticket_id = s->t[2],
+                           .author_id = s->agent,
+                           .public = false,
                            .body = "Internal: refund approved, возврат оформлен",
-                           .via = VIA_WEB, .created_at = 201};
+                           .via = VIA_WEB,
+                           .created_at = 201};
     op_rc rc = tx->ops->comment_insert(tx, &pub);
     return rc ? rc : tx->ops->comment_insert(tx, &note);
 }
@@ -434,7 +436,7 @@ struct query_case {
     bool public_only;
     int64_t requester_scope; /* 0: all */
     unsigned status_mask;
-    const char *want;        /* indexes into t[], best first: "1,3"; "" none */
+    const char *want; /* indexes into t[], best first: "1,3"; "" none */
 };
 
 static op_rc run_search(struct store_tx *tx, struct search_world *s, const struct query_case *c,
@@ -452,8 +454,7 @@ static op_rc run_search(struct store_tx *tx, struct search_world *s, const struc
     got[0] = '\0';
     for (size_t i = 0; rc == OP_OK && i < p.n; i++) {
         assert_int_equal(hits[i].ticket_id, p.v[i].id);
-        if (i)
-            assert_true(hits[i].score >= hits[i - 1].score);
+        if (i) assert_true(hits[i].score >= hits[i - 1].score);
         for (int k = 0; k < 5; k++)
             if (s->t[k] == p.v[i].id)
                 len += (size_t)snprintf(got + len, cap - len, "%s%d", i ? "," : "", k);
@@ -466,22 +467,22 @@ static op_rc check_search(struct store_tx *tx, void *arg)
 {
     struct search_world *s = arg;
     const struct query_case cases[] = {
-        {"payment", false, 0, 0, "0"},          /* stems: payments, failing */
+        {"payment", false, 0, 0, "0"}, /* stems: payments, failing */
         {"PAYMENTS fail", false, 0, 0, "0"},
         {"pay*", false, 0, 0, "0"},
-        {"оплата", false, 0, 0, "3,1"},         /* Оплата, оплатить; оплатой */
+        {"оплата", false, 0, 0, "3,1"}, /* Оплата, оплатить; оплатой */
         {"оплата картой", false, 0, 0, "1"},
-        {"оплата", false, 0, 0, ""},            /* replaced below: scoped */
-        {"invoice", false, 0, 0, "2"},          /* a comment */
-        {"refund", false, 0, 0, "2"},           /* an internal note */
-        {"refund", true, 0, 0, ""},             /* customers do not search notes */
+        {"оплата", false, 0, 0, ""},   /* replaced below: scoped */
+        {"invoice", false, 0, 0, "2"}, /* a comment */
+        {"refund", false, 0, 0, "2"},  /* an internal note */
+        {"refund", true, 0, 0, ""},    /* customers do not search notes */
         {"возврат", true, 0, 0, ""},
         {"invoice", true, 0, 0, "2"},
-        {"payment login", false, 0, 0, ""},     /* AND */
-        {"\"hello\"", false, 0, 0, "4"},        /* quotes are text */
-        {"OR NOT", false, 0, 0, "4"},           /* operators are words */
-        {"hello (", false, 0, 0, "4"},         /* punctuation alone is nothing */
-        {"subject:payment", false, 0, 0, ""},   /* no column filters */
+        {"payment login", false, 0, 0, ""},   /* AND */
+        {"\"hello\"", false, 0, 0, "4"},      /* quotes are text */
+        {"OR NOT", false, 0, 0, "4"},         /* operators are words */
+        {"hello (", false, 0, 0, "4"},        /* punctuation alone is nothing */
+        {"subject:payment", false, 0, 0, ""}, /* no column filters */
         {"оплата", false, 0, 1u << STATUS_SOLVED, ""},
     };
     char got[64];

@@ -161,7 +161,6 @@ CREATE TABLE events (
     data      TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX events_entity ON events(entity, entity_id, id);
-CREATE INDEX events_at ON events(at);
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
@@ -196,28 +195,5 @@ CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, description, content='ticke
 CREATE VIRTUAL TABLE comments_fts USING fts5(body, content='comments', content_rowid='id',
     tokenize='opora');
 
-CREATE TRIGGER tickets_fts_insert AFTER INSERT ON tickets BEGIN
-    INSERT INTO tickets_fts(rowid, subject, description) VALUES (new.id, new.subject, new.description);
-END;
-CREATE TRIGGER tickets_fts_delete AFTER DELETE ON tickets BEGIN
-    INSERT INTO tickets_fts(tickets_fts, rowid, subject, description)
-        VALUES ('delete', old.id, old.subject, old.description);
-END;
--- the update writes every column; re-index only when the text really changed
-CREATE TRIGGER tickets_fts_update AFTER UPDATE OF subject, description ON tickets
-WHEN old.subject IS NOT new.subject OR old.description IS NOT new.description BEGIN
-    INSERT INTO tickets_fts(tickets_fts, rowid, subject, description)
-        VALUES ('delete', old.id, old.subject, old.description);
-    INSERT INTO tickets_fts(rowid, subject, description) VALUES (new.id, new.subject, new.description);
-END;
-CREATE TRIGGER comments_fts_insert AFTER INSERT ON comments BEGIN
-    INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);
-END;
-CREATE TRIGGER comments_fts_delete AFTER DELETE ON comments BEGIN
-    INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.id, old.body);
-END;
-CREATE TRIGGER comments_fts_update AFTER UPDATE OF body ON comments
-WHEN old.body IS NOT new.body BEGIN
-    INSERT INTO comments_fts(comments_fts, rowid, body) VALUES ('delete', old.id, old.body);
-    INSERT INTO comments_fts(rowid, body) VALUES (new.id, new.body);
-END;
+-- The store keeps both indexes itself (sq_fts_ticket, comment_insert): triggers
+-- would make every ticket and comment write need a statement journal.
