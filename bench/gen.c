@@ -15,6 +15,7 @@
 
 #include <getopt.h>
 
+#include "base/rng.h"
 #include "core/ticket.h"
 #include "demo/demo_data.h"
 #include "store/store.h"
@@ -23,23 +24,6 @@
 #define NGROUPS 10
 #define AGENTS_PER_GROUP 10
 #define BATCH 10000
-
-struct rng {
-    uint64_t s;
-};
-
-static uint64_t rnd(struct rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static unsigned rn(struct rng *r, unsigned n)
-{
-    return (unsigned)(rnd(r) % n);
-}
 
 struct gen {
     struct rng r;
@@ -162,15 +146,15 @@ static op_rc tickets_fn(struct store_tx *tx, void *arg)
     op_time span = g->now - g->start;
     for (unsigned i = g->done; i < end; i++) {
         struct arena a = ARENA_INIT(0);
-        op_time created = g->start + (op_time)((double)span * i / g->tickets) + rn(r, 60000);
+        op_time created = g->start + (op_time)((double)span * i / g->tickets) + rng_below(r, 60000);
         op_time age = g->now - created;
-        const struct demo_template *tp = &demo_templates[rn(r, (unsigned)demo_templates_count)];
-        int grp = rn(r, NGROUPS);
-        int64_t agent = g->agent_ids[grp][rn(r, AGENTS_PER_GROUP)];
-        int64_t requester = g->first_customer + rn(r, g->customers);
+        const struct demo_template *tp = &demo_templates[rng_below(r, (unsigned)demo_templates_count)];
+        int grp = rng_below(r, NGROUPS);
+        int64_t agent = g->agent_ids[grp][rng_below(r, AGENTS_PER_GROUP)];
+        int64_t requester = g->first_customer + rng_below(r, g->customers);
         /* the older a ticket, the likelier it is done */
         enum ticket_status st;
-        unsigned d = rn(r, 100);
+        unsigned d = rng_below(r, 100);
         if (age > 14 * DAY_MS)
             st = d < 97 ? STATUS_CLOSED : d < 98 ? STATUS_SOLVED : STATUS_OPEN;
         else if (age > 4 * DAY_MS)
@@ -182,17 +166,17 @@ static op_rc tickets_fn(struct store_tx *tx, void *arg)
                                                                      : STATUS_SOLVED;
         const char *const *words = tp->ru ? words_ru : words_en;
         char subject[256];
-        snprintf(subject, sizeof(subject), "%s (%s)", tp->subject, words[rn(r, 24)]);
+        snprintf(subject, sizeof(subject), "%s (%s)", tp->subject, words[rng_below(r, 24)]);
         char *tag = (char *)tp->tag;
         struct ticket t = {
             .subject = subject, .description = (char *)tp->description, .status = st,
             .priority = (enum ticket_priority)(d % 10 < 2 ? 0 : d % 10 < 7 ? 1 : d % 10 < 9 ? 2 : 3),
-            .type = tp->type, .channel = (enum channel)rn(r, CH__COUNT),
+            .type = tp->type, .channel = (enum channel)rng_below(r, CH__COUNT),
             .requester_id = requester, .organization_id = g->orgs ? g->first_org + (requester - g->first_customer) % g->orgs : 0,
             .group_id = g->group_ids[grp], .assignee_id = st == STATUS_NEW ? 0 : agent,
             .tags = {&tag, 1}, .custom_fields = "{}", .created_at = created,
         };
-        unsigned nc = g->comments ? rn(r, 2 * g->comments + 1) : 0;
+        unsigned nc = g->comments ? rng_below(r, 2 * g->comments + 1) : 0;
         op_time step = MAX(age / (nc + 3), 1);
         if (st == STATUS_SOLVED || st == STATUS_CLOSED)
             t.solved_at = created + step * (nc + 1);
@@ -228,10 +212,10 @@ static op_rc tickets_fn(struct store_tx *tx, void *arg)
             char body[512];
             const char *const(*texts)[2] = staff ? demo_replies : demo_customer_replies;
             size_t ntexts = staff ? demo_replies_count : demo_customer_replies_count;
-            snprintf(body, sizeof(body), "%s %s %s", texts[rn(r, (unsigned)ntexts)][tp->ru],
-                     words[rn(r, 24)], words[rn(r, 24)]);
+            snprintf(body, sizeof(body), "%s %s %s", texts[rng_below(r, (unsigned)ntexts)][tp->ru],
+                     words[rng_below(r, 24)], words[rng_below(r, 24)]);
             struct comment cm = {.ticket_id = t.id, .author_id = staff ? agent : requester,
-                                 .public = staff ? rn(r, 5) != 0 : true, .body = body,
+                                 .public = staff ? rng_below(r, 5) != 0 : true, .body = body,
                                  .via = VIA_WEB, .created_at = created + step * (c + 1)};
             if ((rc = must(tx->ops->comment_insert(tx, &cm), "comment")))
                 goto end;

@@ -47,6 +47,38 @@ void cli_error(const struct op_err *err)
         fprintf(stderr, "opora: %s\n", out);
 }
 
+int cli_fail(const struct op_err *err, op_rc rc)
+{
+    struct op_err e = *err;
+    if (!e.rc)
+        e.rc = rc;
+    cli_error(&e);
+    return EXIT_FAIL;
+}
+
+struct find_job {
+    const char *email;
+    struct arena *a;
+    struct user *out;
+};
+
+static op_rc find_fn(struct store_tx *tx, void *arg)
+{
+    struct find_job *j = arg;
+    return tx->ops->user_get_by_email(tx, j->email, j->a, j->out);
+}
+
+int cli_find_user(struct cli_env *env, const char *email, struct arena *a, struct user *out)
+{
+    struct find_job j = {email, a, out};
+    op_rc rc = store_read(env->store, find_fn, &j);
+    if (rc == OP_ERR_NOTFOUND) {
+        cli_say(MSG_CLI_NO_USER, email);
+        return EXIT_FAIL;
+    }
+    return rc ? cli_fail(&(struct op_err){0}, rc) : EXIT_OK;
+}
+
 int cli_open(struct cli_env *env, const struct config *c, bool create, bool migrate,
              bool durable)
 {

@@ -14,6 +14,8 @@
 
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2 };
 
+struct cli_env;
+
 /* Every setting of opora: defaults, then the INI file, then OPORA_*
  * environment variables, then command-line flags. */
 struct config {
@@ -51,6 +53,11 @@ void config_app(const struct config *c, struct app_config *out);
 void cli_say(enum msg_id id, ...);
 /* Prints err translated ("opora: <field>: <message>") to stderr. */
 void cli_error(const struct op_err *err);
+/* Prints err (with rc when err carries none) and returns EXIT_FAIL. */
+int cli_fail(const struct op_err *err, op_rc rc);
+/* Looks a user up by email (strings from a); prints a message and returns
+ * EXIT_FAIL when there is none. */
+int cli_find_user(struct cli_env *env, const char *email, struct arena *a, struct user *out);
 /* The language of this process's messages. */
 enum lang cli_lang(void);
 

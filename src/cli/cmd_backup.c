@@ -42,11 +42,8 @@ int cmd_backup(int argc, char **argv)
     struct op_err err = {0};
     op_rc rc = store_backup(env.store, o.to, &err);
     if (rc) {
-        if (!err.rc)
-            err.rc = rc;
-        cli_error(&err);
         cli_close(&env);
-        return EXIT_FAIL;
+        return cli_fail(&err, rc);
     }
     cli_say(MSG_CLI_BACKUP_DONE, c.db, o.to);
     cli_close(&env);

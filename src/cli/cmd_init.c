@@ -83,10 +83,7 @@ int cmd_init(int argc, char **argv)
     struct op_err err = {0};
     op_rc rc = app_user_create(&env.app, &sys, &in, &a, &u, &err);
     if (rc) {
-        if (!err.rc)
-            err.rc = rc;
-        cli_error(&err);
-        status = EXIT_FAIL;
+        status = cli_fail(&err, rc);
     } else {
         cli_say(MSG_CLI_INIT_DONE, c.db, u.email);
         if (generated[0])

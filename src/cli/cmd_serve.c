@@ -45,11 +45,8 @@ int cmd_serve(int argc, char **argv)
     op_rc rc = http_server_start(&hc, api_routes, api_routes_count, api_before, &env.app, &srv,
                                  &err);
     if (rc) {
-        if (!err.rc)
-            err.rc = rc;
-        cli_error(&err);
         cli_close(&env);
-        return EXIT_FAIL;
+        return cli_fail(&err, rc);
     }
     char host[256];
     snprintf(host, sizeof(host), "%s", c.listen);

@@ -21,18 +21,6 @@ static int on_opt(int opt, const char *arg, void *ctx)
     return EXIT_OK;
 }
 
-struct find_job {
-    const char *email;
-    struct arena *a;
-    struct user u;
-};
-
-static op_rc find_fn(struct store_tx *tx, void *arg)
-{
-    struct find_job *j = arg;
-    return tx->ops->user_get_by_email(tx, j->email, j->a, &j->u);
-}
-
 int cmd_token(int argc, char **argv)
 {
     static const struct option opts[] = {{"user", required_argument, NULL, 'u'},
@@ -56,26 +44,18 @@ int cmd_token(int argc, char **argv)
     if ((status = cli_open(&env, &c, false, false, true)))
         return status;
     struct arena a = ARENA_INIT(0);
-    struct find_job fj = {o.user, &a, {0}};
     struct op_err err = {0};
-    op_rc rc = store_read(env.store, find_fn, &fj);
-    if (rc == OP_ERR_NOTFOUND) {
-        cli_say(MSG_CLI_NO_USER, o.user);
-        status = EXIT_FAIL;
+    struct user u;
+    if ((status = cli_find_user(&env, o.user, &a, &u)))
         goto end;
-    }
     struct actor sys;
     actor_system(&sys, VIA_CLI);
     struct api_token t;
     char *secret;
-    if (!rc)
-        rc = app_token_create(&env.app, &sys, fj.u.id, o.name ? o.name : "cli", &a, &t, &secret,
-                              &err);
+    op_rc rc = app_token_create(&env.app, &sys, u.id, o.name ? o.name : "cli", &a, &t, &secret,
+                                &err);
     if (rc) {
-        if (!err.rc)
-            err.rc = rc;
-        cli_error(&err);
-        status = EXIT_FAIL;
+        status = cli_fail(&err, rc);
         goto end;
     }
     printf("%s\n", secret);

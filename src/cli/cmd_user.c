@@ -44,15 +44,6 @@ static const struct option opts[] = {
     {"phone", required_argument, NULL, 'P'},    {"organization", required_argument, NULL, 'o'},
     {0}};
 
-static int fail(const struct op_err *err, op_rc rc)
-{
-    struct op_err e = *err;
-    if (!e.rc)
-        e.rc = rc;
-    cli_error(&e);
-    return EXIT_FAIL;
-}
-
 static int user_add(struct cli_env *env, const struct user_opts *o, struct actor *sys)
 {
     struct user_input in = {.set = UF_NAME | UF_EMAIL, .name = o->name ? o->name : o->email,
@@ -62,7 +53,7 @@ static int user_add(struct cli_env *env, const struct user_opts *o, struct actor
         int r = role_parse(o->role);
         if (r < 0) {
             op_fail(&err, OP_ERR_INVALID, "--role", MSG_ERR_ENUM, o->role, role_names_list());
-            return fail(&err, OP_ERR_INVALID);
+            return cli_fail(&err, OP_ERR_INVALID);
         }
         in.set |= UF_ROLE;
         in.role = (enum user_role)r;
@@ -71,7 +62,7 @@ static int user_add(struct cli_env *env, const struct user_opts *o, struct actor
         int l = level_parse(o->level);
         if (l < 0) {
             op_fail(&err, OP_ERR_INVALID, "--level", MSG_ERR_ENUM, o->level, level_names_list());
-            return fail(&err, OP_ERR_INVALID);
+            return cli_fail(&err, OP_ERR_INVALID);
         }
         in.set |= UF_LEVEL;
         in.level = (enum staff_level)l;
@@ -97,7 +88,7 @@ static int user_add(struct cli_env *env, const struct user_opts *o, struct actor
     op_rc rc = app_user_create(&env->app, sys, &in, &a, &u, &err);
     int status = EXIT_OK;
     if (rc)
-        status = fail(&err, rc);
+        status = cli_fail(&err, rc);
     else
         printf("%" PRId64 "\t%s\t%s\t%s\n", u.id, role_name(u.role), u.email ? u.email : "",
                u.name);
@@ -113,7 +104,7 @@ static int user_list(struct cli_env *env, const struct user_opts *o, struct acto
         int r = role_parse(o->role);
         if (r < 0) {
             op_fail(&err, OP_ERR_INVALID, "--role", MSG_ERR_ENUM, o->role, role_names_list());
-            return fail(&err, OP_ERR_INVALID);
+            return cli_fail(&err, OP_ERR_INVALID);
         }
         f.role_mask = 1u << r;
     }
@@ -126,7 +117,7 @@ static int user_list(struct cli_env *env, const struct user_opts *o, struct acto
         op_rc rc = app_user_list(&env->app, sys, &f, &a, &us, &n, &err);
         if (rc) {
             arena_release(&a);
-            return fail(&err, rc);
+            return cli_fail(&err, rc);
         }
         for (size_t i = 0; i < n; i++)
             printf("%" PRId64 "\t%s\t%s\t%s\t%s\n", us[i].id, role_name(us[i].role),
@@ -141,29 +132,16 @@ static int user_list(struct cli_env *env, const struct user_opts *o, struct acto
     }
 }
 
-struct find_job {
-    const char *email;
-    struct arena *a;
-    struct user u;
-};
-
-static op_rc find_fn(struct store_tx *tx, void *arg)
-{
-    struct find_job *j = arg;
-    return tx->ops->user_get_by_email(tx, j->email, j->a, &j->u);
-}
-
 static int user_passwd(struct cli_env *env, const struct user_opts *o, struct actor *sys)
 {
     struct arena a = ARENA_INIT(0);
     struct op_err err = {0};
-    struct find_job fj = {o->email, &a, {0}};
-    op_rc rc = store_read(env->store, find_fn, &fj);
-    if (rc == OP_ERR_NOTFOUND) {
-        cli_say(MSG_CLI_NO_USER, o->email);
+    struct user found;
+    if (cli_find_user(env, o->email, &a, &found)) {
         arena_release(&a);
         return EXIT_FAIL;
     }
+    op_rc rc = OP_OK;
     char pw[300];
     if (o->password)
         snprintf(pw, sizeof(pw), "%s", o->password);
@@ -175,10 +153,9 @@ static int user_passwd(struct cli_env *env, const struct user_opts *o, struct ac
     struct user_input in = {.set = UF_PASSWORD, .password = pw};
     struct user u;
     int status = EXIT_OK;
-    if (!rc)
-        rc = app_user_update(&env->app, sys, fj.u.id, &in, &a, &u, &err);
+    rc = app_user_update(&env->app, sys, found.id, &in, &a, &u, &err);
     if (rc)
-        status = fail(&err, rc);
+        status = cli_fail(&err, rc);
     else
         cli_say(MSG_CLI_PASSWORD_SET, u.email);
     sodium_memzero(pw, sizeof(pw));

@@ -3,6 +3,7 @@
 #include "base/common.h"
 
 #include "base/log.h"
+#include "base/rng.h"
 #include "demo/demo.h"
 #include "demo/demo_data.h"
 
@@ -20,34 +21,15 @@ const char *const demo_logins[][2] = {
     {NULL, NULL},
 };
 
-/* ---- a small deterministic generator (splitmix64) ---- */
-
-struct rng {
-    uint64_t s;
-};
-
-static uint64_t rnd(struct rng *r)
-{
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static unsigned rnd_n(struct rng *r, size_t n)
-{
-    return n ? (unsigned)(rnd(r) % n) : 0;
-}
-
 static bool chance(struct rng *r, unsigned percent)
 {
-    return rnd_n(r, 100) < percent;
+    return rng_below(r, 100) < percent;
 }
 
 /* minutes in [lo, hi], as ms */
 static op_time minutes(struct rng *r, unsigned lo, unsigned hi)
 {
-    return (op_time)(lo + rnd_n(r, hi - lo + 1)) * MIN_MS + rnd_n(r, 60) * 1000;
+    return (op_time)(lo + rng_below(r, hi - lo + 1)) * MIN_MS + rng_below(r, 60) * 1000;
 }
 
 /* ---- the plan ---- */
@@ -114,7 +96,7 @@ static op_rc add_step(struct gen *g, op_time at, uint32_t ticket, uint32_t *seq,
         g->capsteps = cap;
     }
     g->steps[g->nsteps++] = (struct step){at, ticket, (*seq)++, (uint8_t)kind,
-                                          (uint8_t)rnd_n(&g->r, 8), (int16_t)who, other};
+                                          (uint8_t)rng_below(&g->r, 8), (int16_t)who, other};
     return OP_OK;
 }
 
@@ -126,7 +108,7 @@ static int pick_staff(struct gen *g, unsigned group_bit, enum staff_level level)
         if (demo_staff[i].role == ROLE_AGENT && (demo_staff[i].groups & group_bit) &&
             (level == LEVEL_NONE || demo_staff[i].level == level))
             found[n++] = (int)i;
-    return n ? found[rnd_n(&g->r, (size_t)n)] : 1;
+    return n ? found[rng_below(&g->r, (size_t)n)] : 1;
 }
 
 /* The life of one ticket. Times only move forward; steps after now are not
@@ -139,24 +121,24 @@ static op_rc plan_ticket(struct gen *g, uint32_t i, op_time t)
     op_rc rc;
     /* now and then a customer writes again about the same thing: a
      * duplicate that the team lead merges into the first ticket */
-    int dup_of = i > 10 && chance(r, 2) ? (int)(i - 1 - rnd_n(r, 10)) : -1;
+    int dup_of = i > 10 && chance(r, 2) ? (int)(i - 1 - rng_below(r, 10)) : -1;
     if (dup_of >= 0) {
         p->customer = g->tickets[dup_of].customer;
         p->tmpl = g->tickets[dup_of].tmpl;
     } else {
-        p->customer = rnd_n(r, g->o->customers);
+        p->customer = rng_below(r, g->o->customers);
         /* a template in the customer's language */
         do
-            p->tmpl = (uint16_t)rnd_n(r, demo_templates_count);
+            p->tmpl = (uint16_t)rng_below(r, demo_templates_count);
         while (demo_templates[p->tmpl].ru != g->customer_ru[p->customer]);
     }
     static const uint8_t channels[] = {CH_EMAIL, CH_EMAIL, CH_EMAIL, CH_EMAIL, CH_CHAT, CH_CHAT,
                                        CH_WEB,   CH_WEB,   CH_PHONE, CH_TELEGRAM, CH_TELEGRAM,
                                        CH_API};
-    p->channel = channels[rnd_n(r, sizeof(channels))];
+    p->channel = channels[rng_below(r, sizeof(channels))];
     static const uint8_t prios[] = {PRIO_LOW, PRIO_LOW, PRIO_NORMAL, PRIO_NORMAL, PRIO_NORMAL,
                                     PRIO_NORMAL, PRIO_NORMAL, PRIO_HIGH, PRIO_HIGH, PRIO_URGENT};
-    p->priority = prios[rnd_n(r, sizeof(prios))];
+    p->priority = prios[rng_below(r, sizeof(prios))];
 
     int l1 = pick_staff(g, 1, LEVEL_JUNIOR), owner = l1;
     int grp = 0;
@@ -222,11 +204,11 @@ static op_rc plan_ticket(struct gen *g, uint32_t i, op_time t)
         (rc = add_step(g, t + minutes(r, 1, 60), i, &seq, S_MERGE, 1, dup_of)))
         return rc;
     if (dup_of < 0 && i > 10 && chance(r, 2) &&
-        (rc = add_step(g, t + minutes(r, 1, 60), i, &seq, S_LINK, 1, (int)(i - 1 - rnd_n(r, 10)))))
+        (rc = add_step(g, t + minutes(r, 1, 60), i, &seq, S_LINK, 1, (int)(i - 1 - rng_below(r, 10)))))
         return rc;
     /* solved - most within a day, some after days - sometimes reopened,
      * closed four days later */
-    unsigned d = rnd_n(r, 100);
+    unsigned d = rng_below(r, 100);
     t += d < 60 ? minutes(r, 20, 1440) : d < 90 ? minutes(r, 1440, 7200) : minutes(r, 7200, 28800);
     if ((rc = add_step(g, t, i, &seq, S_SOLVE, owner, 0)))
         return rc;
@@ -342,9 +324,9 @@ static op_rc make_people(struct gen *g)
     if (!g->customer_ids || !g->customer_ru || !g->customer_actors)
         return OP_ERR_NOMEM;
     for (unsigned i = 0; i < nc; i++) {
-        int org = chance(&g->r, 85) && norgs ? (int)rnd_n(&g->r, norgs) : -1;
+        int org = chance(&g->r, 85) && norgs ? (int)rng_below(&g->r, norgs) : -1;
         bool ru = org >= 0 ? org_ru[org] : chance(&g->r, 60);
-        unsigned f = rnd_n(&g->r, 15), l = rnd_n(&g->r, 15);
+        unsigned f = rng_below(&g->r, 15), l = rng_below(&g->r, 15);
         char *name, *email;
         if (ru) {
             /* women's surnames take -а: Иванова, Воробьёва */
@@ -379,8 +361,8 @@ static op_rc make_people(struct gen *g)
         }
         if (chance(&g->r, 30)) {
             in.set |= UF_PHONE;
-            in.phone = arena_printf(a, "+7 9%02u %03u-%02u-%02u", rnd_n(&g->r, 100),
-                                    rnd_n(&g->r, 1000), rnd_n(&g->r, 100), rnd_n(&g->r, 100));
+            in.phone = arena_printf(a, "+7 9%02u %03u-%02u-%02u", rng_below(&g->r, 100),
+                                    rng_below(&g->r, 1000), rng_below(&g->r, 100), rng_below(&g->r, 100));
         }
         struct user u;
         if ((rc = app_user_create(app, &sys, &in, a, &u, err)))
@@ -667,11 +649,11 @@ op_rc demo_generate(struct app *app, const struct demo_options *o, struct demo_s
     }
     for (uint32_t i = 0; i < o->tickets; i++) {
         /* mostly in the daytime (Moscow, UTC+3) */
-        op_time t = start + (op_time)(rnd(&g.r) % (uint64_t)span);
+        op_time t = start + (op_time)(rng_next(&g.r) % (uint64_t)span);
         int hour = (int)(((t / HOUR_MS) + 3) % 24);
         if ((hour < 8 || hour > 21) && chance(&g.r, 70))
-            t = t - (t % DAY_MS) + (op_time)(6 + rnd_n(&g.r, 12)) * HOUR_MS +
-                rnd_n(&g.r, 3600) * 1000;
+            t = t - (t % DAY_MS) + (op_time)(6 + rng_below(&g.r, 12)) * HOUR_MS +
+                rng_below(&g.r, 3600) * 1000;
         created[i] = MIN(MAX(t, start), o->now - 1);
     }
     qsort(created, o->tickets, sizeof(op_time), time_cmp);

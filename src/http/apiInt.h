@@ -3,7 +3,8 @@
  * anything outside src/http/api*.c, h_*.c and routes.c.
  *
  * A handler is thin: read the request (json_in.h), make one app_* call,
- * answer (json_out.h). r->ctx is the struct app, r->auth the struct actor
+ * answer (json_out.h into a writer from http_jsonw_init, sent with
+ * http_reply_jsonw). r->ctx is the struct app, r->auth the struct actor
  * that api_before put there (NULL on public routes). */
 #ifndef OPORA_HTTP_API_INT_H
 #define OPORA_HTTP_API_INT_H
@@ -34,11 +35,6 @@ int64_t api_path_id(struct http_req *r, size_t i);
 
 /* The request's query string, for the qs_* parsers of json_in.h. */
 struct qs api_qs(struct http_req *r);
-
-/* Replies 200 (or status) with {key: value, "<next_key>": next} where next
- * is null when next_id is 0; steals value. */
-void api_reply_page(struct http_req *r, const char *key, json_t *value, const char *next_key,
-                    int64_t next_id);
 
 /* ---- handlers (h_*.c) ---- */
 

@@ -29,16 +29,3 @@ struct qs api_qs(struct http_req *r)
 {
     return (struct qs){query_get, r};
 }
-
-void api_reply_page(struct http_req *r, const char *key, json_t *value, const char *next_key,
-                    int64_t next_id)
-{
-    json_t *o = json_object();
-    if (!o || !value || json_object_set_new(o, key, value) != 0 ||
-        json_object_set_new(o, next_key, json_out_id(next_id)) != 0) {
-        if (!o) json_decref(value);
-        json_decref(o);
-        o = NULL; /* a 500 */
-    }
-    http_reply_json(r, 200, o);
-}

@@ -16,10 +16,14 @@ void h_attachment_upload(struct http_req *r)
     op_rc rc = app_attachment_upload(api_app(r), api_actor(r), http_query(r, "filename"),
                                      http_header(r, "Content-Type"), r->body, r->body_len, r->arena,
                                      &at, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 201, json_out_attachment(&at));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_attachment(&w, NULL, &at);
+    http_reply_jsonw(r, 201, &w);
 }
 
 void h_attachment_get(struct http_req *r)
@@ -29,10 +33,14 @@ void h_attachment_get(struct http_req *r)
     int64_t id = api_path_id(r, 0);
     if (!id) return;
     op_rc rc = app_attachment_get(api_app(r), api_actor(r), id, r->arena, &at, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_attachment(&at));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_attachment(&w, NULL, &at);
+    http_reply_jsonw(r, 200, &w);
 }
 
 /* "attachment; filename*=UTF-8''<name>" with every byte outside RFC 8187's

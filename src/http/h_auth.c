@@ -51,7 +51,13 @@ void h_login(struct http_req *r)
     int l = i18n_lang_parse(u.language);
     if (l >= 0) r->lang = (enum lang)l;
     http_set_header(r, "Set-Cookie", cookie);
-    http_reply_json(r, 200, json_pack("{s:o,s:s}", "user", json_out_user(&u), "csrf_token", csrf));
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_user(&w, "user", &u);
+    jsonw_str(&w, "csrf_token", csrf);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_logout(struct http_req *r)

@@ -16,10 +16,16 @@ void h_comment_list(struct http_req *r)
     if (!rc) rc = qs_uint(&q, "limit", 1, 1000, &limit, &err);
     if (!rc)
         rc = app_comment_list(api_app(r), api_actor(r), id, after, limit, r->arena, &v, &n, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_pack("{s:o}", "comments", json_out_comments(v, n)));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_comments(&w, "comments", v, n);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_comment_add(struct http_req *r)
@@ -34,8 +40,12 @@ void h_comment_add(struct http_req *r)
     op_rc rc = json_in_comment(body, NULL, r->arena, &in, &err);
     json_decref(body);
     if (!rc) rc = app_comment_add(api_app(r), api_actor(r), id, &in, r->arena, &c, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 201, json_out_comment(&c));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_comment(&w, NULL, &c);
+    http_reply_jsonw(r, 201, &w);
 }

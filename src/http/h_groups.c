@@ -9,10 +9,16 @@ void h_group_list(struct http_req *r)
     struct group *v = NULL;
     size_t n = 0;
     op_rc rc = app_group_list(api_app(r), api_actor(r), r->arena, &v, &n, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_pack("{s:o}", "groups", json_out_groups(v, n)));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_groups(&w, "groups", v, n);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_group_create(struct http_req *r)
@@ -25,10 +31,14 @@ void h_group_create(struct http_req *r)
     op_rc rc = json_in_group(body, r->arena, &in, &err);
     json_decref(body);
     if (!rc) rc = app_group_create(api_app(r), api_actor(r), &in, r->arena, &g, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 201, json_out_group(&g, true));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_group(&w, NULL, &g, true);
+    http_reply_jsonw(r, 201, &w);
 }
 
 void h_group_get(struct http_req *r)
@@ -38,10 +48,14 @@ void h_group_get(struct http_req *r)
     int64_t id = api_path_id(r, 0);
     if (!id) return;
     op_rc rc = app_group_get(api_app(r), api_actor(r), id, r->arena, &g, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_group(&g, true));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_group(&w, NULL, &g, true);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_group_update(struct http_req *r)
@@ -56,8 +70,12 @@ void h_group_update(struct http_req *r)
     op_rc rc = json_in_group(body, r->arena, &in, &err);
     json_decref(body);
     if (!rc) rc = app_group_update(api_app(r), api_actor(r), id, &in, r->arena, &g, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_group(&g, true));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_group(&w, NULL, &g, true);
+    http_reply_jsonw(r, 200, &w);
 }

@@ -17,7 +17,12 @@ void h_health(struct http_req *r)
         http_fail(r, OP_ERR_UNAVAILABLE, "database", MSG_NONE);
         return;
     }
-    http_reply_json(
-        r, 200,
-        json_pack("{s:s,s:s,s:s}", "status", "ok", "database", "ok", "version", OPORA_VERSION));
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    jsonw_str(&w, "status", "ok");
+    jsonw_str(&w, "database", "ok");
+    jsonw_str(&w, "version", OPORA_VERSION);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }

@@ -12,10 +12,16 @@ void h_macro_list(struct http_req *r)
     bool inactive = false;
     op_rc rc = qs_bool(&q, "include_inactive", &inactive, &err);
     if (!rc) rc = app_macro_list(api_app(r), api_actor(r), inactive, r->arena, &v, &n, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_pack("{s:o}", "macros", json_out_macros(v, n)));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_macros(&w, "macros", v, n);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_macro_create(struct http_req *r)
@@ -28,10 +34,14 @@ void h_macro_create(struct http_req *r)
     op_rc rc = json_in_macro(body, r->arena, &in, &err);
     json_decref(body);
     if (!rc) rc = app_macro_create(api_app(r), api_actor(r), &in, r->arena, &m, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 201, json_out_macro(&m));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_macro(&w, NULL, &m);
+    http_reply_jsonw(r, 201, &w);
 }
 
 void h_macro_get(struct http_req *r)
@@ -41,10 +51,14 @@ void h_macro_get(struct http_req *r)
     int64_t id = api_path_id(r, 0);
     if (!id) return;
     op_rc rc = app_macro_get(api_app(r), api_actor(r), id, r->arena, &m, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_macro(&m));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_macro(&w, NULL, &m);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_macro_update(struct http_req *r)
@@ -59,10 +73,14 @@ void h_macro_update(struct http_req *r)
     op_rc rc = json_in_macro(body, r->arena, &in, &err);
     json_decref(body);
     if (!rc) rc = app_macro_update(api_app(r), api_actor(r), id, &in, r->arena, &m, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_macro(&m));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_macro(&w, NULL, &m);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_macro_delete(struct http_req *r)

@@ -3,16 +3,17 @@
 
 #include "http/apiInt.h"
 
-/* The user with the groups the caller belongs to (as resolved at sign-in of
- * this request). */
-static json_t *me_json(const struct user *u, const struct actor *who)
+/* Replies with the user and the groups the caller belongs to (as resolved
+ * at sign-in of this request). */
+static void reply_me(struct http_req *r, const struct user *u, const struct actor *who)
 {
-    json_t *o = json_out_user(u);
-    if (o && json_object_set_new(o, "group_ids", json_out_ids(&who->groups)) != 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_user_members(&w, u);
+    json_out_ids(&w, "group_ids", &who->groups);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_me_get(struct http_req *r)
@@ -24,7 +25,7 @@ void h_me_get(struct http_req *r)
     if (rc)
         api_reply_error(r, rc, &err);
     else
-        http_reply_json(r, 200, me_json(&u, who));
+        reply_me(r, &u, who);
 }
 
 void h_me_update(struct http_req *r)
@@ -41,7 +42,7 @@ void h_me_update(struct http_req *r)
     if (rc)
         api_reply_error(r, rc, &err);
     else
-        http_reply_json(r, 200, me_json(&u, who));
+        reply_me(r, &u, who);
 }
 
 void h_token_list(struct http_req *r)
@@ -50,10 +51,16 @@ void h_token_list(struct http_req *r)
     struct api_token *v = NULL;
     size_t n = 0;
     op_rc rc = app_token_list(api_app(r), api_actor(r), r->arena, &v, &n, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_pack("{s:o}", "tokens", json_out_api_tokens(v, n)));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_api_tokens(&w, "tokens", v, n);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_token_create(struct http_req *r)
@@ -71,10 +78,14 @@ void h_token_create(struct http_req *r)
     op_rc rc = jin_read(body, NULL, f, ARRAY_SIZE(f), NULL, r->arena, &err);
     json_decref(body);
     if (!rc) rc = app_token_create(api_app(r), who, who->id, name, r->arena, &t, &secret, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 201, json_out_api_token(&t, secret));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_api_token(&w, NULL, &t, secret);
+    http_reply_jsonw(r, 201, &w);
 }
 
 void h_token_revoke(struct http_req *r)

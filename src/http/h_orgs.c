@@ -15,11 +15,18 @@ void h_org_list(struct http_req *r)
     if (!rc)
         rc = app_org_list(api_app(r), api_actor(r), http_query(r, "q"), after, limit, r->arena, &v,
                           &n, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        api_reply_page(r, "organizations", json_out_orgs(v, n), "next_after_id",
-                       n == limit ? v[n - 1].id : 0);
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_orgs(&w, "organizations", v, n);
+    /* a full page says there may be more after its last organization */
+    jsonw_id(&w, "next_after_id", n == limit ? v[n - 1].id : 0);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_org_create(struct http_req *r)
@@ -32,10 +39,14 @@ void h_org_create(struct http_req *r)
     op_rc rc = json_in_org(body, r->arena, &in, &err);
     json_decref(body);
     if (!rc) rc = app_org_create(api_app(r), api_actor(r), &in, r->arena, &o, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 201, json_out_org(&o));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_org(&w, NULL, &o);
+    http_reply_jsonw(r, 201, &w);
 }
 
 void h_org_get(struct http_req *r)
@@ -45,10 +56,14 @@ void h_org_get(struct http_req *r)
     int64_t id = api_path_id(r, 0);
     if (!id) return;
     op_rc rc = app_org_get(api_app(r), api_actor(r), id, r->arena, &o, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_org(&o));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_org(&w, NULL, &o);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_org_update(struct http_req *r)
@@ -63,8 +78,12 @@ void h_org_update(struct http_req *r)
     op_rc rc = json_in_org(body, r->arena, &in, &err);
     json_decref(body);
     if (!rc) rc = app_org_update(api_app(r), api_actor(r), id, &in, r->arena, &o, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_org(&o));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_org(&w, NULL, &o);
+    http_reply_jsonw(r, 200, &w);
 }

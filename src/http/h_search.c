@@ -5,18 +5,17 @@
 
 /* [{"score": s, "ticket": {...}}, ...]; the store's bm25 rank is lower-is-better
  * and negative, so it is turned around: a higher score is a better match. */
-static json_t *results(const struct ticket_page *page, const struct search_hit *hits)
+static void results(struct jsonw *w, const struct ticket_page *page,
+                    const struct search_hit *hits)
 {
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < page->n; i++) {
-        json_t *one = json_pack("{s:f,s:o}", "score", hits ? -hits[i].score : 0.0, "ticket",
-                                json_out_ticket(&page->v[i]));
-        if (json_array_append_new(a, one) != 0) {
-            json_decref(a);
-            return NULL;
-        }
+    jsonw_array_begin(w, "results");
+    for (size_t i = 0; i < page->n; i++) {
+        jsonw_object_begin(w, NULL);
+        jsonw_double(w, "score", hits ? -hits[i].score : 0.0);
+        json_out_ticket(w, "ticket", &page->v[i]);
+        jsonw_object_end(w);
     }
-    return a;
+    jsonw_array_end(w);
 }
 
 void h_search(struct http_req *r)
@@ -35,9 +34,15 @@ void h_search(struct http_req *r)
     if (!rc)
         rc = app_ticket_search(api_app(r), api_actor(r), text, &f, offset, r->arena, &page, &hits,
                                &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        api_reply_page(r, "results", results(&page, hits), "next_offset",
-                       page.more ? (int64_t)(offset + page.n) : 0);
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    results(&w, &page, hits);
+    jsonw_id(&w, "next_offset", page.more ? (int64_t)(offset + page.n) : 0);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }

@@ -17,10 +17,16 @@ void h_ticket_events(struct http_req *r)
     if (!rc) rc = qs_uint(&q, "limit", 1, 1000, &limit, &err);
     if (!rc)
         rc = app_event_list(api_app(r), api_actor(r), id, after, limit, r->arena, &v, &n, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_pack("{s:o}", "events", json_out_events(v, n)));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_events(&w, "events", v, n);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 /* ---- links ---- */
@@ -33,10 +39,16 @@ void h_link_list(struct http_req *r)
     int64_t id = api_path_id(r, 0);
     if (!id) return;
     op_rc rc = app_link_list(api_app(r), api_actor(r), id, r->arena, &v, &n, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_pack("{s:o}", "links", json_out_links(v, n, id)));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_links(&w, "links", v, n, id);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_link_add(struct http_req *r)
@@ -60,10 +72,14 @@ void h_link_add(struct http_req *r)
     if (!rc)
         rc = app_link_add(api_app(r), api_actor(r), id, (enum link_view)kind, other, r->arena, &l,
                           &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 201, json_out_link(&l, id));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_link(&w, NULL, &l, id);
+    http_reply_jsonw(r, 201, &w);
 }
 
 void h_link_remove(struct http_req *r)
@@ -96,10 +112,14 @@ void h_ticket_merge(struct http_req *r)
     json_decref(body);
     if (!rc && sources.n == 0) rc = op_fail(&err, OP_ERR_INVALID, "source_ids", MSG_ERR_EMPTY);
     if (!rc) rc = app_ticket_merge(api_app(r), api_actor(r), id, &sources, r->arena, &t, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_ticket(&t));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_ticket(&w, NULL, &t);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_ticket_escalate(struct http_req *r)
@@ -122,10 +142,14 @@ void h_ticket_escalate(struct http_req *r)
     if (!rc)
         rc = app_ticket_escalate(api_app(r), api_actor(r), id, group_id, assignee_id, reason,
                                  r->arena, &t, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_ticket(&t));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_ticket(&w, NULL, &t);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_ticket_handback(struct http_req *r)
@@ -147,10 +171,14 @@ void h_ticket_handback(struct http_req *r)
     if (!rc)
         rc =
             app_ticket_handback(api_app(r), api_actor(r), id, group_id, reason, r->arena, &t, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_ticket(&t));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_ticket(&w, NULL, &t);
+    http_reply_jsonw(r, 200, &w);
 }
 
 /* ---- macros ---- */
@@ -169,10 +197,15 @@ void h_macro_apply(struct http_req *r)
     if (!rc)
         rc = app_macro_apply(api_app(r), api_actor(r), id, macro_id, preview, r->arena, &t, &cs, &n,
                              &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200,
-                        json_pack("{s:o,s:o}", "ticket", json_out_ticket(&t), "comments",
-                                  json_out_comments(cs, n)));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_ticket(&w, "ticket", &t);
+    json_out_comments(&w, "comments", cs, n);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }

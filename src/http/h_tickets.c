@@ -13,10 +13,14 @@ void h_ticket_create(struct http_req *r)
     op_rc rc = json_in_ticket_create(body, r->arena, &c, &err);
     json_decref(body);
     if (!rc) rc = app_ticket_create(api_app(r), api_actor(r), &c, r->arena, &t, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 201, json_out_ticket(&t));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_ticket(&w, NULL, &t);
+    http_reply_jsonw(r, 201, &w);
 }
 
 void h_ticket_list(struct http_req *r)
@@ -36,9 +40,13 @@ void h_ticket_list(struct http_req *r)
         api_reply_error(r, OP_ERR_NOMEM, &err);
         return;
     }
-    http_reply_json(
-        r, 200,
-        json_pack("{s:o,s:s?}", "tickets", json_out_tickets(page.v, page.n), "next_cursor", next));
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_tickets(&w, "tickets", page.v, page.n);
+    jsonw_str(&w, "next_cursor", next);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_ticket_count(struct http_req *r)
@@ -49,10 +57,16 @@ void h_ticket_count(struct http_req *r)
     int64_t n = 0;
     op_rc rc = qs_ticket_filter(&q, &f, &err);
     if (!rc) rc = app_ticket_count(api_app(r), api_actor(r), &f, &n, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_pack("{s:I}", "count", (json_int_t)n));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    jsonw_int(&w, "count", n);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_ticket_get(struct http_req *r)
@@ -62,10 +76,14 @@ void h_ticket_get(struct http_req *r)
     int64_t id = api_path_id(r, 0);
     if (!id) return;
     op_rc rc = app_ticket_get(api_app(r), api_actor(r), id, r->arena, &t, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_ticket(&t));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_ticket(&w, NULL, &t);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_ticket_update(struct http_req *r)
@@ -83,8 +101,12 @@ void h_ticket_update(struct http_req *r)
     json_decref(body);
     if (!rc)
         rc = app_ticket_update(api_app(r), api_actor(r), id, &in, comment, r->arena, &t, &c, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_ticket(&t));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_ticket(&w, NULL, &t);
+    http_reply_jsonw(r, 200, &w);
 }

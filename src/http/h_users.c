@@ -12,11 +12,18 @@ void h_user_list(struct http_req *r)
     size_t n = 0;
     op_rc rc = qs_user_filter(&q, &f, &err);
     if (!rc) rc = app_user_list(api_app(r), api_actor(r), &f, r->arena, &v, &n, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else /* a full page says there may be more after its last user */
-        api_reply_page(r, "users", json_out_users(v, n), "next_after_id",
-                       n == f.limit ? v[n - 1].id : 0);
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    json_out_users(&w, "users", v, n);
+    /* a full page says there may be more after its last user */
+    jsonw_id(&w, "next_after_id", n == f.limit ? v[n - 1].id : 0);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_user_create(struct http_req *r)
@@ -29,10 +36,14 @@ void h_user_create(struct http_req *r)
     op_rc rc = json_in_user(body, JSON_USER_CREATE, r->arena, &in, &err);
     json_decref(body);
     if (!rc) rc = app_user_create(api_app(r), api_actor(r), &in, r->arena, &u, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 201, json_out_user(&u));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_user(&w, NULL, &u);
+    http_reply_jsonw(r, 201, &w);
 }
 
 void h_user_get(struct http_req *r)
@@ -42,10 +53,14 @@ void h_user_get(struct http_req *r)
     int64_t id = api_path_id(r, 0);
     if (!id) return;
     op_rc rc = app_user_get(api_app(r), api_actor(r), id, r->arena, &u, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_user(&u));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_user(&w, NULL, &u);
+    http_reply_jsonw(r, 200, &w);
 }
 
 void h_user_update(struct http_req *r)
@@ -60,8 +75,12 @@ void h_user_update(struct http_req *r)
     op_rc rc = json_in_user(body, JSON_USER_UPDATE, r->arena, &in, &err);
     json_decref(body);
     if (!rc) rc = app_user_update(api_app(r), api_actor(r), id, &in, r->arena, &u, &err);
-    if (rc)
+    if (rc) {
         api_reply_error(r, rc, &err);
-    else
-        http_reply_json(r, 200, json_out_user(&u));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    json_out_user(&w, NULL, &u);
+    http_reply_jsonw(r, 200, &w);
 }

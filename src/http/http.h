@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "base/arena.h"
+#include "base/jsonw.h"
 #include "base/rc.h"
 #include "i18n/i18n.h"
 
@@ -92,6 +93,21 @@ void http_reply(struct http_req *r, int status, const char *content_type, const 
  * reference (j may be NULL, which replies 500, so json_pack results can be
  * passed straight in). */
 void http_reply_json(struct http_req *r, int status, json_t *j);
+
+/* The most bytes a JSON reply made with http_jsonw_init may have; a bigger
+ * one fails its writer (OP_ERR_TOOBIG) and the request gets a 500. */
+#define HTTP_REPLY_JSON_MAX ((size_t)16 << 20)
+
+/* Starts w, a writer for the reply to r: its text lives in r->arena, so
+ * http_reply_jsonw sends it without a copy. Cannot fail (nothing is
+ * allocated before the first value). */
+void http_jsonw_init(struct http_req *r, struct jsonw *w);
+
+/* Replies with the JSON w holds, as application/json. A writer from
+ * http_jsonw_init is sent as it is; any other (a struct buf, another arena)
+ * is copied once. If w failed or its value is unfinished (jsonw_finish is
+ * not OP_OK), replies 500 instead and logs why. */
+void http_reply_jsonw(struct http_req *r, int status, struct jsonw *w);
 
 /* Replies with an empty body, e.g. 204. */
 void http_reply_status(struct http_req *r, int status);

@@ -148,6 +148,39 @@ void http_reply_json(struct http_req *r, int status, json_t *j)
     r->priv->body_len = n;
 }
 
+void http_jsonw_init(struct http_req *r, struct jsonw *w)
+{
+    jsonw_init_arena(w, r->arena, HTTP_REPLY_JSON_MAX);
+}
+
+void http_reply_jsonw(struct http_req *r, int status, struct jsonw *w)
+{
+    struct http_req_priv *p = r->priv;
+    const char *text;
+    size_t len;
+    op_rc rc = jsonw_finish(w, &text, &len);
+    if (rc) {
+        char path[160];
+        const char *rp = r->path ? r->path : "-";
+        log_error("component=http msg=\"JSON reply could not be written; sending 500\" rc=%s "
+                  "method=%s path=%s",
+                  op_rc_name(rc), r->method_name ? r->method_name : "-",
+                  http_log_clean(path, sizeof(path), rp, strlen(rp)));
+        http_reply_error_code(r, 500, "internal_error", MSG_HTTP_INTERNAL, NULL, NULL, 0);
+        return;
+    }
+    if (w->buf || w->arena != r->arena) { /* lives elsewhere: copy it into the request */
+        http_reply(r, status, HTTP_JSON_TYPE, text, len);
+        return;
+    }
+    /* already in the request's arena, which outlives the sending */
+    if (!claim(r, &status)) return;
+    p->status = status;
+    p->ctype = HTTP_JSON_TYPE;
+    p->body = text;
+    p->body_len = len;
+}
+
 void http_reply_fd(struct http_req *r, int status, const char *content_type, int fd, uint64_t size)
 {
     struct http_req_priv *p = r->priv;
@@ -223,20 +256,22 @@ void http_reply_error_code(struct http_req *r, int status, const char *code, enu
         clean[i] = args[i] && utf8_valid(args[i], strlen(args[i])) ? args[i] : "?";
     i18n_format(r->lang, msg, clean, nargs, text, sizeof(text));
 
-    json_t *e = json_object();
-    json_t *j = json_object();
-    if (!e || !j || json_object_set_new(e, "code", json_string(code)) ||
-        json_object_set_new(e, "message_id", json_string(i18n_key(msg))) ||
-        json_object_set_new(e, "message", json_string(text)) ||
-        (field && field[0] && utf8_valid(field, strlen(field)) &&
-         json_object_set_new(e, "field", json_string(field)))) {
-        json_decref(e);
-        json_decref(j);
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    jsonw_object_begin(&w, "error");
+    jsonw_str(&w, "code", code);
+    jsonw_str(&w, "message_id", i18n_key(msg));
+    jsonw_str(&w, "message", text);
+    if (field && field[0] && utf8_valid(field, strlen(field))) jsonw_str(&w, "field", field);
+    jsonw_object_end(&w);
+    jsonw_object_end(&w);
+    /* checked here, as http_reply_jsonw would answer its failure with another error */
+    if (jsonw_finish(&w, NULL, NULL) != OP_OK) {
         if (claim(r, &status)) reply_out_of_memory(r);
         return;
     }
-    json_object_set_new(j, "error", e);
-    http_reply_json(r, status, j);
+    http_reply_jsonw(r, status, &w);
 }
 
 static int rc_status(op_rc rc)

@@ -219,6 +219,21 @@ op_rc sq_exec(struct sq_tx *tx, const char *sql)
     return rc;
 }
 
+op_rc sq_prep_id(struct sq_tx *tx, const char *sql, int64_t id, sqlite3_stmt **out)
+{
+    sqlite3_stmt *st;
+    op_rc rc = sq_prep(tx, sql, &st);
+    if (rc) return rc;
+    int src = sq_bind_int(st, 1, id);
+    if (src != SQLITE_OK) {
+        rc = sq_fail(tx, src, "bind");
+        sq_done(tx, st);
+        return rc;
+    }
+    *out = st;
+    return OP_OK;
+}
+
 char *sq_col_text(struct sq_row *r, int col)
 {
     const unsigned char *s = sqlite3_column_text(r->st, col);
@@ -228,7 +243,9 @@ char *sq_col_text(struct sq_row *r, int col)
     return p;
 }
 
-bool sq_grow(struct arena *a, void **v, size_t size, size_t n, size_t *cap)
+/* Grows the array *v of n elements of size each (in arena a) so that
+ * element n can be written, doubling *cap. false when memory is out. */
+static bool sq_grow(struct arena *a, void **v, size_t size, size_t n, size_t *cap)
 {
     if (n < *cap) return true;
     size_t ncap = *cap ? *cap * 2 : 16;
@@ -239,19 +256,6 @@ bool sq_grow(struct arena *a, void **v, size_t size, size_t n, size_t *cap)
     *v = nv;
     *cap = ncap;
     return true;
-}
-
-op_rc sq_collect_ids(struct sq_tx *tx, sqlite3_stmt *st, struct arena *a, struct id_list *out)
-{
-    size_t cap = 0;
-    int src;
-    out->v = NULL;
-    out->n = 0;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)&out->v, sizeof(*out->v), out->n, &cap)) return OP_ERR_NOMEM;
-        out->v[out->n++] = sqlite3_column_int64(st, 0);
-    }
-    return src == SQLITE_DONE ? OP_OK : sq_fail(tx, src, "collect ids");
 }
 
 char *sq_like_prefix(struct arena *a, const char *prefix)
@@ -267,6 +271,98 @@ char *sq_like_prefix(struct arena *a, const char *prefix)
     *w++ = '%';
     *w = '\0';
     return p;
+}
+
+/* ---- running a prepared statement ---- */
+
+op_rc sq_one(struct sq_tx *tx, sqlite3_stmt *st, sq_read_fn *fn, struct arena *a, void *out,
+             const char *what)
+{
+    op_rc rc;
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW) {
+        struct sq_row r = {st, a, false};
+        rc = fn ? fn(&r, out) : OP_OK;
+        if (rc == OP_OK && r.oom) rc = OP_ERR_NOMEM;
+    } else {
+        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, what);
+    }
+    sq_done(tx, st);
+    return rc;
+}
+
+op_rc sq_list(struct sq_tx *tx, sqlite3_stmt *st, sq_read_fn *fn, size_t size, struct arena *a,
+              void **out, size_t *n, const char *what)
+{
+    void *v = NULL;
+    size_t cap = 0;
+    struct sq_row r = {st, a, false};
+    op_rc rc = OP_OK;
+    int src = SQLITE_DONE;
+    *n = 0;
+    while (rc == OP_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (!sq_grow(a, &v, size, *n, &cap))
+            rc = OP_ERR_NOMEM;
+        else
+            rc = fn(&r, (char *)v + (*n)++ * size);
+        if (rc == OP_OK && r.oom) rc = OP_ERR_NOMEM;
+    }
+    if (rc == OP_OK && src != SQLITE_DONE) rc = sq_fail(tx, src, what);
+    sq_done(tx, st);
+    *out = v;
+    return rc;
+}
+
+static op_rc id_row(struct sq_row *r, void *out)
+{
+    *(int64_t *)out = sq_col_int(r, 0);
+    return OP_OK;
+}
+
+op_rc sq_list_ids(struct sq_tx *tx, sqlite3_stmt *st, struct arena *a, struct id_list *out)
+{
+    void *v;
+    op_rc rc = sq_list(tx, st, id_row, sizeof(*out->v), a, &v, &out->n, "collect ids");
+    out->v = v;
+    return rc;
+}
+
+op_rc sq_scalar(struct sq_tx *tx, sqlite3_stmt *st, int64_t *out, const char *what)
+{
+    int src = sqlite3_step(st);
+    op_rc rc = src == SQLITE_ROW ? OP_OK : sq_fail(tx, src, what);
+    if (rc == OP_OK) *out = sqlite3_column_int64(st, 0);
+    sq_done(tx, st);
+    return rc;
+}
+
+/* Steps st unless binding its parameters failed (src). Does not call sq_done. */
+static op_rc run_bound(struct sq_tx *tx, sqlite3_stmt *st, int src, const char *what)
+{
+    return src ? sq_fail(tx, src, what) : sq_step_done(tx, st, what);
+}
+
+op_rc sq_run(struct sq_tx *tx, sqlite3_stmt *st, int src, const char *what)
+{
+    op_rc rc = run_bound(tx, st, src, what);
+    sq_done(tx, st);
+    return rc;
+}
+
+op_rc sq_run_insert(struct sq_tx *tx, sqlite3_stmt *st, int src, const char *what, int64_t *id)
+{
+    op_rc rc = run_bound(tx, st, src, what);
+    if (rc == OP_OK) *id = sqlite3_last_insert_rowid(tx->db);
+    sq_done(tx, st);
+    return rc;
+}
+
+op_rc sq_run_update(struct sq_tx *tx, sqlite3_stmt *st, int src, const char *what)
+{
+    op_rc rc = run_bound(tx, st, src, what);
+    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
+    sq_done(tx, st);
+    return rc;
 }
 
 /* ---- the query builder ---- */
@@ -297,26 +393,32 @@ void sq_q_sql(struct sq_query *q, const char *fmt, ...)
         q->rc = buf_append(&q->sql, tmp, (size_t)n);
 }
 
-void sq_q_int(struct sq_query *q, int64_t v)
+/* Takes the next parameter of q: its index, or -1 when q has failed or is
+ * full (then q->rc says so). */
+static int q_param(struct sq_query *q)
 {
-    if (q->rc) return;
+    if (q->rc) return -1;
     if (q->n == SQ_QUERY_BINDS) {
         q->rc = OP_ERR_TOOBIG;
-        return;
+        return -1;
     }
-    q->v[q->n].text = false;
-    q->v[q->n++].i = v;
+    return q->n++;
+}
+
+void sq_q_int(struct sq_query *q, int64_t v)
+{
+    int i = q_param(q);
+    if (i < 0) return;
+    q->v[i].text = false;
+    q->v[i].i = v;
 }
 
 void sq_q_text(struct sq_query *q, const char *s)
 {
-    if (q->rc) return;
-    if (q->n == SQ_QUERY_BINDS) {
-        q->rc = OP_ERR_TOOBIG;
-        return;
-    }
-    q->v[q->n].text = true;
-    q->v[q->n++].s = s;
+    int i = q_param(q);
+    if (i < 0) return;
+    q->v[i].text = true;
+    q->v[i].s = s;
 }
 
 void sq_q_mask(struct sq_query *q, const char *col, unsigned mask, int count)

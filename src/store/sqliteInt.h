@@ -58,6 +58,10 @@ op_rc sq_fail(struct sq_tx *tx, int src, const char *what);
 /* Steps st once, expecting no row (INSERT/UPDATE/DELETE). OP_OK or sq_fail. */
 op_rc sq_step_done(struct sq_tx *tx, sqlite3_stmt *st, const char *what);
 
+/* sq_prep, then binds id to the first parameter (?1): most statements ask
+ * by one id. On failure (a failed bind is sq_fail) nothing is left open. */
+op_rc sq_prep_id(struct sq_tx *tx, const char *sql, int64_t id, sqlite3_stmt **out);
+
 /* Runs sql (a statement without parameters or rows) through the cache. */
 op_rc sq_exec(struct sq_tx *tx, const char *sql);
 
@@ -111,19 +115,58 @@ static inline int64_t sq_col_int(struct sq_row *r, int col)
     return sqlite3_column_int64(r->st, col);
 }
 
-/* Grows the array *v of *n elements of size each (in arena a) so that
- * element *n can be written, doubling *cap. false when memory is out. */
-bool sq_grow(struct arena *a, void **v, size_t size, size_t n, size_t *cap);
-
 /* SQL's LIMIT for a caller's limit: 0 means no limit (-1). */
 static inline int64_t sq_limit(size_t limit)
 {
     return limit == 0 || limit > INT64_MAX ? -1 : (int64_t)limit;
 }
 
-/* Steps st to its end, collecting column 0 of every row into out (from a).
- * OP_OK, OP_ERR_NOMEM, or sq_fail. Does not call sq_done. */
-op_rc sq_collect_ids(struct sq_tx *tx, sqlite3_stmt *st, struct arena *a, struct id_list *out);
+/* ---- running a prepared statement ----
+ *
+ * Each of these takes st prepared and bound, runs it, and gives it back
+ * (sq_done) whatever happens, so that a caller can end with
+ * "return rc ? rc : sq_...(tx, st, ...)". what names the call in the log. */
+
+/* Reads the row r is on into out, a struct of the caller's type (cast
+ * inside), with strings from r->a. OP_OK or the reader's own failure (e.g.
+ * OP_ERR_IO for a damaged value); r->oom is checked by the caller. */
+typedef op_rc sq_read_fn(struct sq_row *r, void *out);
+
+/* Steps st once and reads its row into out with fn, strings from a (which
+ * may be NULL when fn allocates nothing; fn NULL reads nothing: only
+ * whether there is a row). OP_ERR_NOTFOUND when there is no row,
+ * OP_ERR_NOMEM when memory ran out, else fn's result or sq_fail. */
+op_rc sq_one(struct sq_tx *tx, sqlite3_stmt *st, sq_read_fn *fn, struct arena *a, void *out,
+             const char *what);
+
+/* Steps st to its end, reading every row with fn into the next element (of
+ * size bytes) of an array allocated from a; *out is the array (NULL when
+ * there is no row) and *n its length. out points to a void * because the
+ * caller's array pointer has another type: assign it from there. Stops at
+ * the first failure: OP_ERR_NOMEM, fn's failure, or sq_fail (then what *out
+ * and *n hold is not to be used). */
+op_rc sq_list(struct sq_tx *tx, sqlite3_stmt *st, sq_read_fn *fn, size_t size, struct arena *a,
+              void **out, size_t *n, const char *what);
+
+/* sq_list of column 0 of every row into out (from a). */
+op_rc sq_list_ids(struct sq_tx *tx, sqlite3_stmt *st, struct arena *a, struct id_list *out);
+
+/* The integer in column 0 of st's one row (a count) into *out, untouched on
+ * failure. No row at all is a broken query: sq_fail. */
+op_rc sq_scalar(struct sq_tx *tx, sqlite3_stmt *st, int64_t *out, const char *what);
+
+/* Steps st, a statement that returns no rows. src is the result of binding
+ * its parameters (SQLITE_OK, or the first failure: then st does not run and
+ * the failure is sq_fail'd). OP_OK or sq_fail. */
+op_rc sq_run(struct sq_tx *tx, sqlite3_stmt *st, int src, const char *what);
+
+/* sq_run of an INSERT; on OP_OK *id is the new row's rowid (untouched on
+ * failure). */
+op_rc sq_run_insert(struct sq_tx *tx, sqlite3_stmt *st, int src, const char *what, int64_t *id);
+
+/* sq_run of an UPDATE or DELETE meant to change a row: OP_ERR_NOTFOUND when
+ * it changed none. */
+op_rc sq_run_update(struct sq_tx *tx, sqlite3_stmt *st, int src, const char *what);
 
 /* ---- SQL built at run time (lists with optional filters) ---- */
 

@@ -8,8 +8,9 @@
 
 #define COMMENT_COLS "id, ticket_id, author_id, public, body, via, origin_ticket_id, created_at"
 
-static void comment_row(struct sq_row *r, struct comment *c)
+static op_rc comment_row(struct sq_row *r, void *out)
 {
+    struct comment *c = out;
     memset(c, 0, sizeof(*c));
     c->id = sq_col_int(r, 0);
     c->ticket_id = sq_col_int(r, 1);
@@ -19,6 +20,7 @@ static void comment_row(struct sq_row *r, struct comment *c)
     c->via = (enum via)sq_col_int(r, 5);
     c->origin_ticket_id = sq_col_int(r, 6);
     c->created_at = sq_col_int(r, 7);
+    return OP_OK;
 }
 
 static op_rc comment_insert(struct sq_tx *tx, struct comment *c)
@@ -36,10 +38,8 @@ static op_rc comment_insert(struct sq_tx *tx, struct comment *c)
     src = src ? src : sq_bind_int(st, 5, c->via);
     src = src ? src : sq_bind_id(st, 6, c->origin_ticket_id);
     src = src ? src : sq_bind_int(st, 7, c->created_at);
-    rc = src ? sq_fail(tx, src, "comment_insert") : sq_step_done(tx, st, "comment_insert");
-    sq_done(tx, st);
-    if (rc) return rc;
-    int64_t id = sqlite3_last_insert_rowid(tx->db);
+    int64_t id;
+    if ((rc = sq_run_insert(tx, st, src, "comment_insert", &id))) return rc;
     /* the full-text index, kept here rather than by a trigger (sq_fts_ticket) */
     if ((rc = sq_prep(tx, "INSERT INTO comments_fts(rowid, body) VALUES (?, ?)", &st)))
         return rc;
@@ -79,12 +79,9 @@ op_rc sq_comment_insert(struct store_tx *t, struct comment *c)
 static op_rc comment_attachments(struct sq_tx *tx, struct arena *a, struct comment *c)
 {
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT id FROM attachments WHERE comment_id = ? ORDER BY id", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, c->id);
-    rc = sq_collect_ids(tx, st, a, &c->attachment_ids);
-    sq_done(tx, st);
-    return rc;
+    op_rc rc =
+        sq_prep_id(tx, "SELECT id FROM attachments WHERE comment_id = ? ORDER BY id", c->id, &st);
+    return rc ? rc : sq_list_ids(tx, st, a, &c->attachment_ids);
 }
 
 op_rc sq_comment_list(struct store_tx *t, int64_t ticket_id, bool public_only, int64_t after_id,
@@ -103,22 +100,9 @@ op_rc sq_comment_list(struct store_tx *t, int64_t ticket_id, bool public_only, i
     sq_bind_int(st, 1, ticket_id);
     sq_bind_int(st, 2, after_id);
     sq_bind_int(st, 3, sq_limit(limit));
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    struct sq_row r = {st, a, false};
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)out, sizeof(**out), *n, &cap)) {
-            r.oom = true;
-            break;
-        }
-        comment_row(&r, &(*out)[(*n)++]);
-    }
-    rc = r.oom ? OP_ERR_NOMEM : src != SQLITE_DONE ? sq_fail(tx, src, "comment_list") : OP_OK;
-    sq_done(tx, st);
-    if (rc || *n == 0) return rc;
-
+    void *v;
+    rc = sq_list(tx, st, comment_row, sizeof(**out), a, &v, n, "comment_list");
+    *out = v;
     for (size_t i = 0; i < *n && rc == OP_OK; i++)
         rc = comment_attachments(tx, a, &(*out)[i]);
     return rc;
@@ -128,38 +112,20 @@ op_rc sq_comment_count(struct store_tx *t, int64_t ticket_id, bool public_only, 
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx,
-                       public_only ? "SELECT count(*) FROM comments "
-                                     "WHERE ticket_id = ? AND public = 1"
-                                   : "SELECT count(*) FROM comments WHERE ticket_id = ?",
-                       &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, ticket_id);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        *n = sqlite3_column_int64(st, 0);
-    else
-        rc = sq_fail(tx, src, "comment_count");
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(tx,
+                          public_only ? "SELECT count(*) FROM comments "
+                                        "WHERE ticket_id = ? AND public = 1"
+                                      : "SELECT count(*) FROM comments WHERE ticket_id = ?",
+                          ticket_id, &st);
+    return rc ? rc : sq_scalar(tx, st, n, "comment_count");
 }
 
 op_rc sq_comment_get(struct store_tx *t, int64_t id, struct arena *a, struct comment *out)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " COMMENT_COLS " FROM comments WHERE id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        struct sq_row r = {st, a, false};
-        comment_row(&r, out);
-        rc = r.oom ? OP_ERR_NOMEM : OP_OK;
-    } else {
-        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "comment_get");
-    }
-    sq_done(tx, st);
+    op_rc rc = sq_prep_id(tx, "SELECT " COMMENT_COLS " FROM comments WHERE id = ?", id, &st);
+    if (rc == OP_OK) rc = sq_one(tx, st, comment_row, a, out, "comment_get");
     return rc ? rc : comment_attachments(tx, a, out);
 }
 
@@ -190,8 +156,9 @@ op_rc sq_comment_move(struct store_tx *t, int64_t from, int64_t to, int64_t *mov
 #define ATTACHMENT_COLS                                                                            \
     "id, sha256, size, content_type, filename, uploader_id, comment_id, created_at"
 
-static void attachment_row(struct sq_row *r, struct attachment *at)
+static op_rc attachment_row(struct sq_row *r, void *out)
 {
+    struct attachment *at = out;
     memset(at, 0, sizeof(*at));
     at->id = sq_col_int(r, 0);
     const char *sha = (const char *)sqlite3_column_text(r->st, 1);
@@ -202,6 +169,7 @@ static void attachment_row(struct sq_row *r, struct attachment *at)
     at->uploader_id = sq_col_int(r, 5);
     at->comment_id = sq_col_int(r, 6);
     at->created_at = sq_col_int(r, 7);
+    return OP_OK;
 }
 
 op_rc sq_attachment_insert(struct store_tx *t, struct attachment *at)
@@ -220,29 +188,15 @@ op_rc sq_attachment_insert(struct store_tx *t, struct attachment *at)
     src = src ? src : sq_bind_id(st, 5, at->uploader_id);
     src = src ? src : sq_bind_id(st, 6, at->comment_id);
     src = src ? src : sq_bind_int(st, 7, at->created_at);
-    rc = src ? sq_fail(tx, src, "attachment_insert") : sq_step_done(tx, st, "attachment_insert");
-    if (rc == OP_OK) at->id = sqlite3_last_insert_rowid(tx->db);
-    sq_done(tx, st);
-    return rc;
+    return sq_run_insert(tx, st, src, "attachment_insert", &at->id);
 }
 
 op_rc sq_attachment_get(struct store_tx *t, int64_t id, struct arena *a, struct attachment *out)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " ATTACHMENT_COLS " FROM attachments WHERE id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        struct sq_row r = {st, a, false};
-        attachment_row(&r, out);
-        rc = r.oom ? OP_ERR_NOMEM : OP_OK;
-    } else {
-        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "attachment_get");
-    }
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(tx, "SELECT " ATTACHMENT_COLS " FROM attachments WHERE id = ?", id, &st);
+    return rc ? rc : sq_one(tx, st, attachment_row, a, out, "attachment_get");
 }
 
 op_rc sq_attachment_list(struct store_tx *t, const struct id_list *ids, struct arena *a,
@@ -267,14 +221,18 @@ op_rc sq_attachment_list(struct store_tx *t, const struct id_list *ids, struct a
 
 #define LINK_COLS "id, kind, a_id, b_id, creator_id, created_at"
 
-static void link_row(sqlite3_stmt *st, struct link *l)
+/* Links hold no text: a is not used. */
+static op_rc link_row(struct sq_row *r, void *out)
 {
+    struct link *l = out;
+    sqlite3_stmt *st = r->st;
     l->id = sqlite3_column_int64(st, 0);
     l->kind = (enum link_kind)sqlite3_column_int(st, 1);
     l->a_id = sqlite3_column_int64(st, 2);
     l->b_id = sqlite3_column_int64(st, 3);
     l->creator_id = sqlite3_column_int64(st, 4);
     l->created_at = sqlite3_column_int64(st, 5);
+    return OP_OK;
 }
 
 op_rc sq_link_insert(struct store_tx *t, struct link *l)
@@ -291,39 +249,23 @@ op_rc sq_link_insert(struct store_tx *t, struct link *l)
     src = src ? src : sq_bind_id(st, 3, l->b_id);
     src = src ? src : sq_bind_id(st, 4, l->creator_id);
     src = src ? src : sq_bind_int(st, 5, l->created_at);
-    rc = src ? sq_fail(tx, src, "link_insert") : sq_step_done(tx, st, "link_insert");
-    if (rc == OP_OK) l->id = sqlite3_last_insert_rowid(tx->db);
-    sq_done(tx, st);
-    return rc;
+    return sq_run_insert(tx, st, src, "link_insert", &l->id);
 }
 
 op_rc sq_link_get(struct store_tx *t, int64_t id, struct link *out)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " LINK_COLS " FROM links WHERE id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        link_row(st, out);
-    else
-        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "link_get");
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(tx, "SELECT " LINK_COLS " FROM links WHERE id = ?", id, &st);
+    return rc ? rc : sq_one(tx, st, link_row, NULL, out, "link_get");
 }
 
 op_rc sq_link_delete(struct store_tx *t, int64_t id)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "DELETE FROM links WHERE id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    rc = sq_step_done(tx, st, "link_delete");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(tx, "DELETE FROM links WHERE id = ?", id, &st);
+    return rc ? rc : sq_run_update(tx, st, SQLITE_OK, "link_delete");
 }
 
 op_rc sq_link_list(struct store_tx *t, int64_t ticket_id, struct arena *a, struct link **out,
@@ -331,24 +273,13 @@ op_rc sq_link_list(struct store_tx *t, int64_t ticket_id, struct arena *a, struc
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx,
-                       "SELECT " LINK_COLS " FROM links WHERE a_id = ?1 OR b_id = ?1 "
-                       "ORDER BY id",
-                       &st);
+    op_rc rc = sq_prep_id(tx,
+                          "SELECT " LINK_COLS " FROM links WHERE a_id = ?1 OR b_id = ?1 "
+                          "ORDER BY id",
+                          ticket_id, &st);
     if (rc) return rc;
-    sq_bind_int(st, 1, ticket_id);
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)out, sizeof(**out), *n, &cap)) {
-            rc = OP_ERR_NOMEM;
-            break;
-        }
-        link_row(st, &(*out)[(*n)++]);
-    }
-    if (rc == OP_OK && src != SQLITE_DONE) rc = sq_fail(tx, src, "link_list");
-    sq_done(tx, st);
+    void *v;
+    rc = sq_list(tx, st, link_row, sizeof(**out), a, &v, n, "link_list");
+    *out = v;
     return rc;
 }

@@ -109,8 +109,9 @@ end:
     return rc;
 }
 
-static op_rc macro_row(struct sq_row *r, struct macro *m)
+static op_rc macro_row(struct sq_row *r, void *out)
 {
+    struct macro *m = out;
     memset(m, 0, sizeof(*m));
     m->id = sq_col_int(r, 0);
     m->name = sq_col_text(r, 1);
@@ -142,17 +143,12 @@ op_rc sq_macro_insert(struct store_tx *t, struct macro *m)
     char *actions = NULL;
     sqlite3_stmt *st = NULL;
     op_rc rc = actions_encode(m, &actions);
-    if (rc) goto end;
-    if ((rc = sq_prep(tx,
-                      "INSERT INTO macros(name, description, active, actions, created_by, "
-                      "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      &st)))
-        goto end;
-    int src = macro_bind(st, m, actions);
-    rc = src ? sq_fail(tx, src, "macro_insert") : sq_step_done(tx, st, "macro_insert");
-    if (rc == OP_OK) m->id = sqlite3_last_insert_rowid(tx->db);
-end:
-    sq_done(tx, st);
+    if (rc == OP_OK)
+        rc = sq_prep(tx,
+                     "INSERT INTO macros(name, description, active, actions, created_by, "
+                     "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                     &st);
+    if (rc == OP_OK) rc = sq_run_insert(tx, st, macro_bind(st, m, actions), "macro_insert", &m->id);
     free(actions);
     return rc;
 }
@@ -163,18 +159,15 @@ op_rc sq_macro_update(struct store_tx *t, const struct macro *m)
     char *actions = NULL;
     sqlite3_stmt *st = NULL;
     op_rc rc = actions_encode(m, &actions);
-    if (rc) goto end;
-    if ((rc = sq_prep(tx,
-                      "UPDATE macros SET name = ?, description = ?, active = ?, actions = ?, "
-                      "created_by = ?, created_at = ?, updated_at = ? WHERE id = ?",
-                      &st)))
-        goto end;
-    int src = macro_bind(st, m, actions);
-    src = src ? src : sq_bind_int(st, 8, m->id);
-    rc = src ? sq_fail(tx, src, "macro_update") : sq_step_done(tx, st, "macro_update");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
-end:
-    sq_done(tx, st);
+    if (rc == OP_OK)
+        rc = sq_prep(tx,
+                     "UPDATE macros SET name = ?, description = ?, active = ?, actions = ?, "
+                     "created_by = ?, created_at = ?, updated_at = ? WHERE id = ?",
+                     &st);
+    if (rc == OP_OK) {
+        int src = macro_bind(st, m, actions);
+        rc = sq_run_update(tx, st, src ? src : sq_bind_int(st, 8, m->id), "macro_update");
+    }
     free(actions);
     return rc;
 }
@@ -183,18 +176,8 @@ op_rc sq_macro_get(struct store_tx *t, int64_t id, struct arena *a, struct macro
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " MACRO_COLS " FROM macros WHERE id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        struct sq_row r = {st, a, false};
-        rc = macro_row(&r, out);
-    } else {
-        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "macro_get");
-    }
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(tx, "SELECT " MACRO_COLS " FROM macros WHERE id = ?", id, &st);
+    return rc ? rc : sq_one(tx, st, macro_row, a, out, "macro_get");
 }
 
 op_rc sq_macro_list(struct store_tx *t, bool active_only, struct arena *a, struct macro **out,
@@ -209,19 +192,9 @@ op_rc sq_macro_list(struct store_tx *t, bool active_only, struct arena *a, struc
                                      "ORDER BY name COLLATE NOCASE, id",
                        &st);
     if (rc) return rc;
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    struct sq_row r = {st, a, false};
-    int src = SQLITE_DONE;
-    while (rc == OP_OK && (src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)out, sizeof(**out), *n, &cap))
-            rc = OP_ERR_NOMEM;
-        else
-            rc = macro_row(&r, &(*out)[(*n)++]);
-    }
-    if (rc == OP_OK && src != SQLITE_DONE) rc = sq_fail(tx, src, "macro_list");
-    sq_done(tx, st);
+    void *v;
+    rc = sq_list(tx, st, macro_row, sizeof(**out), a, &v, n, "macro_list");
+    *out = v;
     return rc;
 }
 
@@ -229,13 +202,8 @@ op_rc sq_macro_delete(struct store_tx *t, int64_t id)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "DELETE FROM macros WHERE id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    rc = sq_step_done(tx, st, "macro_delete");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(tx, "DELETE FROM macros WHERE id = ?", id, &st);
+    return rc ? rc : sq_run_update(tx, st, SQLITE_OK, "macro_delete");
 }
 
 /* ---- the event log ---- */
@@ -243,8 +211,9 @@ op_rc sq_macro_delete(struct store_tx *t, int64_t id)
 #define EVENT_COLS                                                                                 \
     "id, action_id, entity, entity_id, at, actor_id, via, kind, field, old_value, new_value, data"
 
-static void event_row(struct sq_row *r, struct event *e)
+static op_rc event_row(struct sq_row *r, void *out)
 {
+    struct event *e = out;
     e->id = sq_col_int(r, 0);
     e->action_id = sq_col_int(r, 1);
     e->entity = (enum entity)sq_col_int(r, 2);
@@ -257,6 +226,7 @@ static void event_row(struct sq_row *r, struct event *e)
     e->old_value = sq_col_text(r, 9);
     e->new_value = sq_col_text(r, 10);
     e->data = sq_col_text(r, 11);
+    return OP_OK;
 }
 
 op_rc sq_event_append(struct store_tx *t, struct event *e)
@@ -266,12 +236,9 @@ op_rc sq_event_append(struct store_tx *t, struct event *e)
     /* The id is chosen here, inside the write transaction (the only writer
      * holds it), so that the first event of an action can carry its own id
      * as action_id in the one INSERT the append-only log allows. */
+    int64_t id = 0;
     op_rc rc = sq_prep(tx, "SELECT coalesce(max(id), 0) + 1 FROM events", &st);
-    if (rc) return rc;
-    int src = sqlite3_step(st);
-    int64_t id = sqlite3_column_int64(st, 0);
-    rc = src == SQLITE_ROW ? OP_OK : sq_fail(tx, src, "event_append");
-    sq_done(tx, st);
+    if (rc == OP_OK) rc = sq_scalar(tx, st, &id, "event_append");
     if (rc) return rc;
     int64_t action_id = e->action_id ? e->action_id : id;
 
@@ -281,7 +248,7 @@ op_rc sq_event_append(struct store_tx *t, struct event *e)
                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                       &st)))
         return rc;
-    src = sq_bind_int(st, 1, id);
+    int src = sq_bind_int(st, 1, id);
     src = src ? src : sq_bind_int(st, 2, action_id);
     src = src ? src : sq_bind_int(st, 3, e->entity);
     src = src ? src : sq_bind_int(st, 4, e->entity_id);
@@ -293,29 +260,20 @@ op_rc sq_event_append(struct store_tx *t, struct event *e)
     src = src ? src : sq_bind_text(st, 10, e->old_value);
     src = src ? src : sq_bind_text(st, 11, e->new_value);
     src = src ? src : sq_bind_text(st, 12, e->data);
-    rc = src ? sq_fail(tx, src, "event_append") : sq_step_done(tx, st, "event_append");
-    if (rc == OP_OK) {
-        e->id = id;
-        e->action_id = action_id;
-    }
-    sq_done(tx, st);
-    return rc;
+    if ((rc = sq_run(tx, st, src, "event_append"))) return rc;
+    e->id = id;
+    e->action_id = action_id;
+    return OP_OK;
 }
 
+/* Reads the events st finds into *out; gives st back. */
 static op_rc events_read(struct sq_tx *tx, sqlite3_stmt *st, struct arena *a, struct event **out,
                          size_t *n)
 {
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    struct sq_row r = {st, a, false};
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)out, sizeof(**out), *n, &cap)) return OP_ERR_NOMEM;
-        event_row(&r, &(*out)[(*n)++]);
-        if (r.oom) return OP_ERR_NOMEM;
-    }
-    return src == SQLITE_DONE ? OP_OK : sq_fail(tx, src, "event_list");
+    void *v;
+    op_rc rc = sq_list(tx, st, event_row, sizeof(**out), a, &v, n, "event_list");
+    *out = v;
+    return rc;
 }
 
 op_rc sq_event_list(struct store_tx *t, enum entity entity, int64_t entity_id, int64_t after_id,
@@ -332,9 +290,7 @@ op_rc sq_event_list(struct store_tx *t, enum entity entity, int64_t entity_id, i
     sq_bind_int(st, 2, entity_id);
     sq_bind_int(st, 3, after_id);
     sq_bind_int(st, 4, sq_limit(limit));
-    rc = events_read(tx, st, a, out, n);
-    sq_done(tx, st);
-    return rc;
+    return events_read(tx, st, a, out, n);
 }
 
 op_rc sq_event_feed(struct store_tx *t, int64_t after_id, size_t limit, struct arena *a,
@@ -347,9 +303,7 @@ op_rc sq_event_feed(struct store_tx *t, int64_t after_id, size_t limit, struct a
     if (rc) return rc;
     sq_bind_int(st, 1, after_id);
     sq_bind_int(st, 2, sq_limit(limit));
-    rc = events_read(tx, st, a, out, n);
-    sq_done(tx, st);
-    return rc;
+    return events_read(tx, st, a, out, n);
 }
 
 /* ---- sessions ---- */
@@ -376,10 +330,23 @@ op_rc sq_session_insert(struct store_tx *t, const uint8_t hash[32], struct sessi
     src = src ? src : sq_bind_int(st, 4, s->created_at);
     src = src ? src : sq_bind_int(st, 5, s->expires_at);
     src = src ? src : sq_bind_int(st, 6, s->last_seen_at);
-    rc = src ? sq_fail(tx, src, "session_insert") : sq_step_done(tx, st, "session_insert");
-    if (rc == OP_OK) s->id = sqlite3_last_insert_rowid(tx->db);
-    sq_done(tx, st);
-    return rc;
+    return sq_run_insert(tx, st, src, "session_insert", &s->id);
+}
+
+/* A session holds no text from the arena (csrf is an array): a is not used. */
+static op_rc session_row(struct sq_row *r, void *out)
+{
+    struct session *s = out;
+    sqlite3_stmt *st = r->st;
+    memset(s, 0, sizeof(*s));
+    s->id = sqlite3_column_int64(st, 0);
+    s->user_id = sqlite3_column_int64(st, 1);
+    const char *csrf = (const char *)sqlite3_column_text(st, 2);
+    snprintf(s->csrf, sizeof(s->csrf), "%s", csrf ? csrf : "");
+    s->created_at = sqlite3_column_int64(st, 3);
+    s->expires_at = sqlite3_column_int64(st, 4);
+    s->last_seen_at = sqlite3_column_int64(st, 5);
+    return OP_OK;
 }
 
 op_rc sq_session_get(struct store_tx *t, const uint8_t hash[32], struct session *out)
@@ -392,21 +359,7 @@ op_rc sq_session_get(struct store_tx *t, const uint8_t hash[32], struct session 
                        &st);
     if (rc) return rc;
     bind_hash(st, 1, hash);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        memset(out, 0, sizeof(*out));
-        out->id = sqlite3_column_int64(st, 0);
-        out->user_id = sqlite3_column_int64(st, 1);
-        const char *csrf = (const char *)sqlite3_column_text(st, 2);
-        snprintf(out->csrf, sizeof(out->csrf), "%s", csrf ? csrf : "");
-        out->created_at = sqlite3_column_int64(st, 3);
-        out->expires_at = sqlite3_column_int64(st, 4);
-        out->last_seen_at = sqlite3_column_int64(st, 5);
-    } else {
-        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "session_get");
-    }
-    sq_done(tx, st);
-    return rc;
+    return sq_one(tx, st, session_row, NULL, out, "session_get");
 }
 
 op_rc sq_session_touch(struct store_tx *t, int64_t id, op_time last_seen, op_time expires)
@@ -419,10 +372,7 @@ op_rc sq_session_touch(struct store_tx *t, int64_t id, op_time last_seen, op_tim
     sq_bind_int(st, 1, last_seen);
     sq_bind_int(st, 2, expires);
     sq_bind_int(st, 3, id);
-    rc = sq_step_done(tx, st, "session_touch");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
-    sq_done(tx, st);
-    return rc;
+    return sq_run_update(tx, st, SQLITE_OK, "session_touch");
 }
 
 op_rc sq_session_delete(struct store_tx *t, const uint8_t hash[32])
@@ -432,36 +382,31 @@ op_rc sq_session_delete(struct store_tx *t, const uint8_t hash[32])
     op_rc rc = sq_prep(tx, "DELETE FROM sessions WHERE token_hash = ?", &st);
     if (rc) return rc;
     bind_hash(st, 1, hash);
-    rc = sq_step_done(tx, st, "session_delete");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
-    sq_done(tx, st);
-    return rc;
+    return sq_run_update(tx, st, SQLITE_OK, "session_delete");
 }
 
 op_rc sq_session_delete_user(struct store_tx *t, int64_t user_id)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "DELETE FROM sessions WHERE user_id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, user_id);
-    rc = sq_step_done(tx, st, "session_delete_user");
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(tx, "DELETE FROM sessions WHERE user_id = ?", user_id, &st);
+    return rc ? rc : sq_run(tx, st, SQLITE_OK, "session_delete_user");
 }
 
 /* ---- API tokens ---- */
 
 #define TOKEN_COLS "id, user_id, name, created_at, last_used_at, revoked_at"
 
-static void token_row(struct sq_row *r, struct api_token *tk)
+static op_rc token_row(struct sq_row *r, void *out)
 {
+    struct api_token *tk = out;
     tk->id = sq_col_int(r, 0);
     tk->user_id = sq_col_int(r, 1);
     tk->name = sq_col_text(r, 2);
     tk->created_at = sq_col_int(r, 3);
     tk->last_used_at = sq_col_int(r, 4);
     tk->revoked_at = sq_col_int(r, 5);
+    return OP_OK;
 }
 
 op_rc sq_token_insert(struct store_tx *t, const uint8_t hash[32], struct api_token *tk)
@@ -479,10 +424,7 @@ op_rc sq_token_insert(struct store_tx *t, const uint8_t hash[32], struct api_tok
     src = src ? src : sq_bind_int(st, 4, tk->created_at);
     src = src ? src : sq_bind_id(st, 5, tk->last_used_at);
     src = src ? src : sq_bind_id(st, 6, tk->revoked_at);
-    rc = src ? sq_fail(tx, src, "token_insert") : sq_step_done(tx, st, "token_insert");
-    if (rc == OP_OK) tk->id = sqlite3_last_insert_rowid(tx->db);
-    sq_done(tx, st);
-    return rc;
+    return sq_run_insert(tx, st, src, "token_insert", &tk->id);
 }
 
 op_rc sq_token_get(struct store_tx *t, const uint8_t hash[32], struct arena *a,
@@ -493,16 +435,7 @@ op_rc sq_token_get(struct store_tx *t, const uint8_t hash[32], struct arena *a,
     op_rc rc = sq_prep(tx, "SELECT " TOKEN_COLS " FROM api_tokens WHERE token_hash = ?", &st);
     if (rc) return rc;
     bind_hash(st, 1, hash);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        struct sq_row r = {st, a, false};
-        token_row(&r, out);
-        rc = r.oom ? OP_ERR_NOMEM : OP_OK;
-    } else {
-        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "token_get");
-    }
-    sq_done(tx, st);
-    return rc;
+    return sq_one(tx, st, token_row, a, out, "token_get");
 }
 
 op_rc sq_token_list(struct store_tx *t, int64_t user_id, struct arena *a, struct api_token **out,
@@ -510,24 +443,12 @@ op_rc sq_token_list(struct store_tx *t, int64_t user_id, struct arena *a, struct
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc =
-        sq_prep(tx, "SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = ? ORDER BY id", &st);
+    op_rc rc = sq_prep_id(tx, "SELECT " TOKEN_COLS " FROM api_tokens WHERE user_id = ? ORDER BY id",
+                          user_id, &st);
     if (rc) return rc;
-    sq_bind_int(st, 1, user_id);
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    struct sq_row r = {st, a, false};
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)out, sizeof(**out), *n, &cap)) {
-            r.oom = true;
-            break;
-        }
-        token_row(&r, &(*out)[(*n)++]);
-    }
-    rc = r.oom ? OP_ERR_NOMEM : src != SQLITE_DONE ? sq_fail(tx, src, "token_list") : OP_OK;
-    sq_done(tx, st);
+    void *v;
+    rc = sq_list(tx, st, token_row, sizeof(**out), a, &v, n, "token_list");
+    *out = v;
     return rc;
 }
 
@@ -545,10 +466,7 @@ op_rc sq_token_revoke(struct store_tx *t, int64_t id, int64_t user_id, op_time a
     sq_bind_int(st, 1, at);
     sq_bind_int(st, 2, id);
     sq_bind_int(st, 3, user_id);
-    rc = sq_step_done(tx, st, "token_revoke");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
-    sq_done(tx, st);
-    return rc;
+    return sq_run_update(tx, st, SQLITE_OK, "token_revoke");
 }
 
 op_rc sq_token_touch(struct store_tx *t, int64_t id, op_time at)
@@ -559,8 +477,5 @@ op_rc sq_token_touch(struct store_tx *t, int64_t id, op_time at)
     if (rc) return rc;
     sq_bind_int(st, 1, at);
     sq_bind_int(st, 2, id);
-    rc = sq_step_done(tx, st, "token_touch");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
-    sq_done(tx, st);
-    return rc;
+    return sq_run_update(tx, st, SQLITE_OK, "token_touch");
 }

@@ -7,8 +7,9 @@
 
 #define ORG_COLS "id, name, domains, notes, shared_tickets, created_at, updated_at"
 
-static void org_row(struct sq_row *r, struct organization *o)
+static op_rc org_row(struct sq_row *r, void *out)
 {
+    struct organization *o = out;
     o->id = sq_col_int(r, 0);
     o->name = sq_col_text(r, 1);
     o->domains = sq_col_text(r, 2);
@@ -16,6 +17,7 @@ static void org_row(struct sq_row *r, struct organization *o)
     o->shared_tickets = sq_col_int(r, 4) != 0;
     o->created_at = sq_col_int(r, 5);
     o->updated_at = sq_col_int(r, 6);
+    return OP_OK;
 }
 
 /* Binds name .. updated_at of o to parameters 1..6. */
@@ -38,12 +40,7 @@ op_rc sq_org_insert(struct store_tx *t, struct organization *o)
                        "INSERT INTO organizations(name, domains, notes, shared_tickets, "
                        "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                        &st);
-    if (rc) return rc;
-    int src = org_bind(st, o);
-    rc = src ? sq_fail(tx, src, "org_insert") : sq_step_done(tx, st, "org_insert");
-    if (rc == OP_OK) o->id = sqlite3_last_insert_rowid(tx->db);
-    sq_done(tx, st);
-    return rc;
+    return rc ? rc : sq_run_insert(tx, st, org_bind(st, o), "org_insert", &o->id);
 }
 
 op_rc sq_org_update(struct store_tx *t, const struct organization *o)
@@ -56,30 +53,15 @@ op_rc sq_org_update(struct store_tx *t, const struct organization *o)
                        &st);
     if (rc) return rc;
     int src = org_bind(st, o);
-    src = src ? src : sq_bind_int(st, 7, o->id);
-    rc = src ? sq_fail(tx, src, "org_update") : sq_step_done(tx, st, "org_update");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
-    sq_done(tx, st);
-    return rc;
+    return sq_run_update(tx, st, src ? src : sq_bind_int(st, 7, o->id), "org_update");
 }
 
 op_rc sq_org_get(struct store_tx *t, int64_t id, struct arena *a, struct organization *out)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " ORG_COLS " FROM organizations WHERE id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        struct sq_row r = {st, a, false};
-        org_row(&r, out);
-        rc = r.oom ? OP_ERR_NOMEM : OP_OK;
-    } else {
-        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "org_get");
-    }
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(tx, "SELECT " ORG_COLS " FROM organizations WHERE id = ?", id, &st);
+    return rc ? rc : sq_one(tx, st, org_row, a, out, "org_get");
 }
 
 op_rc sq_org_list(struct store_tx *t, const char *q, int64_t after_id, size_t limit,
@@ -100,23 +82,9 @@ op_rc sq_org_list(struct store_tx *t, const char *q, int64_t after_id, size_t li
     sq_bind_int(st, 1, after_id);
     sq_bind_int(st, 2, sq_limit(limit));
     if (by_name) sq_bind_text(st, 3, like);
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    struct sq_row r = {st, a, false};
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)out, sizeof(**out), *n, &cap)) {
-            r.oom = true;
-            break;
-        }
-        org_row(&r, &(*out)[(*n)++]);
-    }
-    if (r.oom)
-        rc = OP_ERR_NOMEM;
-    else if (src != SQLITE_DONE)
-        rc = sq_fail(tx, src, "org_list");
-    sq_done(tx, st);
+    void *v;
+    rc = sq_list(tx, st, org_row, sizeof(**out), a, &v, n, "org_list");
+    *out = v;
     return rc;
 }
 
@@ -126,8 +94,9 @@ op_rc sq_org_list(struct store_tx *t, const char *q, int64_t after_id, size_t li
     "id, role, level, name, email, phone, telegram, organization_id, language, time_zone, "        \
     "active, password_hash, created_at, updated_at"
 
-static void user_row(struct sq_row *r, struct user *u)
+static op_rc user_row(struct sq_row *r, void *out)
 {
+    struct user *u = out;
     u->id = sq_col_int(r, 0);
     u->role = (enum user_role)sq_col_int(r, 1);
     u->level = (enum staff_level)sq_col_int(r, 2);
@@ -142,6 +111,7 @@ static void user_row(struct sq_row *r, struct user *u)
     u->password_hash = sq_col_text(r, 11);
     u->created_at = sq_col_int(r, 12);
     u->updated_at = sq_col_int(r, 13);
+    return OP_OK;
 }
 
 /* Binds role .. updated_at of u to parameters 1..13. */
@@ -174,12 +144,7 @@ op_rc sq_user_insert(struct store_tx *t, struct user *u)
                        "created_at, updated_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        &st);
-    if (rc) return rc;
-    int src = user_bind(st, u);
-    rc = src ? sq_fail(tx, src, "user_insert") : sq_step_done(tx, st, "user_insert");
-    if (rc == OP_OK) u->id = sqlite3_last_insert_rowid(tx->db);
-    sq_done(tx, st);
-    return rc;
+    return rc ? rc : sq_run_insert(tx, st, user_bind(st, u), "user_insert", &u->id);
 }
 
 op_rc sq_user_update(struct store_tx *t, const struct user *u)
@@ -194,37 +159,15 @@ op_rc sq_user_update(struct store_tx *t, const struct user *u)
                        &st);
     if (rc) return rc;
     int src = user_bind(st, u);
-    src = src ? src : sq_bind_int(st, 14, u->id);
-    rc = src ? sq_fail(tx, src, "user_update") : sq_step_done(tx, st, "user_update");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
-    sq_done(tx, st);
-    return rc;
-}
-
-/* Reads the one user st finds (st has its parameters bound). */
-static op_rc user_one(struct sq_tx *tx, sqlite3_stmt *st, struct arena *a, struct user *out)
-{
-    op_rc rc;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        struct sq_row r = {st, a, false};
-        user_row(&r, out);
-        rc = r.oom ? OP_ERR_NOMEM : OP_OK;
-    } else {
-        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "user_get");
-    }
-    sq_done(tx, st);
-    return rc;
+    return sq_run_update(tx, st, src ? src : sq_bind_int(st, 14, u->id), "user_update");
 }
 
 op_rc sq_user_get(struct store_tx *t, int64_t id, struct arena *a, struct user *out)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " USER_COLS " FROM users WHERE id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    return user_one(tx, st, a, out);
+    op_rc rc = sq_prep_id(tx, "SELECT " USER_COLS " FROM users WHERE id = ?", id, &st);
+    return rc ? rc : sq_one(tx, st, user_row, a, out, "user_get");
 }
 
 op_rc sq_user_get_by_email(struct store_tx *t, const char *email, struct arena *a, struct user *out)
@@ -236,7 +179,7 @@ op_rc sq_user_get_by_email(struct store_tx *t, const char *email, struct arena *
     op_rc rc = sq_prep(tx, "SELECT " USER_COLS " FROM users WHERE email = ? COLLATE NOCASE", &st);
     if (rc) return rc;
     sq_bind_text(st, 1, email);
-    return user_one(tx, st, a, out);
+    return sq_one(tx, st, user_row, a, out, "user_get");
 }
 
 op_rc sq_user_list(struct store_tx *t, const struct user_filter *f, struct arena *a,
@@ -264,27 +207,13 @@ op_rc sq_user_list(struct store_tx *t, const struct user_filter *f, struct arena
     }
     sq_q_sql(&q, " ORDER BY id LIMIT ?");
     sq_q_int(&q, sq_limit(f->limit));
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     op_rc rc = sq_q_prep(tx, &q, &st);
-    if (rc) goto end;
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    struct sq_row r = {st, a, false};
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)out, sizeof(**out), *n, &cap)) {
-            r.oom = true;
-            break;
-        }
-        user_row(&r, &(*out)[(*n)++]);
+    if (rc == OP_OK) {
+        void *v;
+        rc = sq_list(tx, st, user_row, sizeof(**out), a, &v, n, "user_list");
+        *out = v;
     }
-    if (r.oom)
-        rc = OP_ERR_NOMEM;
-    else if (src != SQLITE_DONE)
-        rc = sq_fail(tx, src, "user_list");
-end:
-    sq_done(tx, st);
     sq_q_release(&q);
     return rc;
 }
@@ -293,23 +222,18 @@ op_rc sq_user_groups(struct store_tx *t, int64_t user_id, struct arena *a, struc
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx,
-                       "SELECT group_id FROM group_members WHERE user_id = ? "
-                       "ORDER BY group_id",
-                       &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, user_id);
-    rc = sq_collect_ids(tx, st, a, out);
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(
+        tx, "SELECT group_id FROM group_members WHERE user_id = ? ORDER BY group_id", user_id, &st);
+    return rc ? rc : sq_list_ids(tx, st, a, out);
 }
 
 /* ---- groups ---- */
 
 #define GROUP_COLS "id, name, tier, description, created_at, updated_at"
 
-static void group_row(struct sq_row *r, struct group *g)
+static op_rc group_row(struct sq_row *r, void *out)
 {
+    struct group *g = out;
     g->id = sq_col_int(r, 0);
     g->name = sq_col_text(r, 1);
     g->tier = (enum group_tier)sq_col_int(r, 2);
@@ -318,6 +242,7 @@ static void group_row(struct sq_row *r, struct group *g)
     g->updated_at = sq_col_int(r, 5);
     g->members.v = NULL;
     g->members.n = 0;
+    return OP_OK;
 }
 
 static int group_bind(sqlite3_stmt *st, const struct group *g)
@@ -338,12 +263,7 @@ op_rc sq_group_insert(struct store_tx *t, struct group *g)
                        "INSERT INTO groups(name, tier, description, created_at, updated_at) "
                        "VALUES (?, ?, ?, ?, ?)",
                        &st);
-    if (rc) return rc;
-    int src = group_bind(st, g);
-    rc = src ? sq_fail(tx, src, "group_insert") : sq_step_done(tx, st, "group_insert");
-    if (rc == OP_OK) g->id = sqlite3_last_insert_rowid(tx->db);
-    sq_done(tx, st);
-    return rc;
+    return rc ? rc : sq_run_insert(tx, st, group_bind(st, g), "group_insert", &g->id);
 }
 
 op_rc sq_group_update(struct store_tx *t, const struct group *g)
@@ -356,36 +276,19 @@ op_rc sq_group_update(struct store_tx *t, const struct group *g)
                        &st);
     if (rc) return rc;
     int src = group_bind(st, g);
-    src = src ? src : sq_bind_int(st, 6, g->id);
-    rc = src ? sq_fail(tx, src, "group_update") : sq_step_done(tx, st, "group_update");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
-    sq_done(tx, st);
-    return rc;
+    return sq_run_update(tx, st, src ? src : sq_bind_int(st, 6, g->id), "group_update");
 }
 
 op_rc sq_group_get(struct store_tx *t, int64_t id, struct arena *a, struct group *out)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " GROUP_COLS " FROM groups WHERE id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        struct sq_row r = {st, a, false};
-        group_row(&r, out);
-        rc = r.oom ? OP_ERR_NOMEM : OP_OK;
-    } else {
-        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "group_get");
-    }
-    sq_done(tx, st);
-    if (rc) return rc;
-    rc = sq_prep(tx, "SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    rc = sq_collect_ids(tx, st, a, &out->members);
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(tx, "SELECT " GROUP_COLS " FROM groups WHERE id = ?", id, &st);
+    if (rc == OP_OK) rc = sq_one(tx, st, group_row, a, out, "group_get");
+    if (rc == OP_OK)
+        rc = sq_prep_id(tx, "SELECT user_id FROM group_members WHERE group_id = ? ORDER BY user_id",
+                        id, &st);
+    return rc ? rc : sq_list_ids(tx, st, a, &out->members);
 }
 
 op_rc sq_group_list(struct store_tx *t, struct arena *a, struct group **out, size_t *n)
@@ -395,23 +298,9 @@ op_rc sq_group_list(struct store_tx *t, struct arena *a, struct group **out, siz
     op_rc rc =
         sq_prep(tx, "SELECT " GROUP_COLS " FROM groups ORDER BY name COLLATE NOCASE, id", &st);
     if (rc) return rc;
-    *out = NULL;
-    *n = 0;
-    size_t cap = 0;
-    struct sq_row r = {st, a, false};
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        if (!sq_grow(a, (void **)out, sizeof(**out), *n, &cap)) {
-            r.oom = true;
-            break;
-        }
-        group_row(&r, &(*out)[(*n)++]);
-    }
-    if (r.oom)
-        rc = OP_ERR_NOMEM;
-    else if (src != SQLITE_DONE)
-        rc = sq_fail(tx, src, "group_list");
-    sq_done(tx, st);
+    void *v;
+    rc = sq_list(tx, st, group_row, sizeof(**out), a, &v, n, "group_list");
+    *out = v;
     return rc;
 }
 
@@ -420,20 +309,11 @@ op_rc sq_group_list(struct store_tx *t, struct arena *a, struct group **out, siz
 static op_rc group_set_members(struct sq_tx *tx, int64_t group_id, const struct id_list *ids)
 {
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT 1 FROM groups WHERE id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, group_id);
-    int src = sqlite3_step(st);
-    rc = src == SQLITE_ROW    ? OP_OK
-         : src == SQLITE_DONE ? OP_ERR_NOTFOUND
-                              : sq_fail(tx, src, "group_set_members");
-    sq_done(tx, st);
-    if (rc) return rc;
-
-    if ((rc = sq_prep(tx, "DELETE FROM group_members WHERE group_id = ?", &st))) return rc;
-    sq_bind_int(st, 1, group_id);
-    rc = sq_step_done(tx, st, "group_set_members");
-    sq_done(tx, st);
+    op_rc rc = sq_prep_id(tx, "SELECT 1 FROM groups WHERE id = ?", group_id, &st);
+    if (rc == OP_OK) rc = sq_one(tx, st, NULL, NULL, NULL, "group_set_members");
+    if (rc == OP_OK)
+        rc = sq_prep_id(tx, "DELETE FROM group_members WHERE group_id = ?", group_id, &st);
+    if (rc == OP_OK) rc = sq_run(tx, st, SQLITE_OK, "group_set_members");
     if (rc || !ids || ids->n == 0) return rc;
 
     if ((rc = sq_prep(tx, "INSERT OR IGNORE INTO group_members(group_id, user_id) VALUES (?, ?)",

@@ -53,8 +53,9 @@ static void tags_split(struct sq_row *r, const char *s, struct str_list *out)
     }
 }
 
-static void ticket_row(struct sq_row *r, struct ticket *t)
+static op_rc ticket_row(struct sq_row *r, void *out)
 {
+    struct ticket *t = out;
     memset(t, 0, sizeof(*t));
     t->id = sq_col_int(r, 0);
     t->subject = sq_col_text(r, 1);
@@ -75,6 +76,7 @@ static void ticket_row(struct sq_row *r, struct ticket *t)
     t->updated_at = sq_col_int(r, 15);
     t->solved_at = sq_col_int(r, 16);
     t->closed_at = sq_col_int(r, 17);
+    return OP_OK;
 }
 
 /* Binds subject .. closed_at of t to parameters 1..17; tags is the joined
@@ -122,11 +124,8 @@ static op_rc tags_join(const struct str_list *tags, struct buf *b)
 static op_rc tags_store(struct sq_tx *tx, int64_t ticket_id, const struct str_list *tags)
 {
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "DELETE FROM ticket_tags WHERE ticket_id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, ticket_id);
-    rc = sq_step_done(tx, st, "ticket tags");
-    sq_done(tx, st);
+    op_rc rc = sq_prep_id(tx, "DELETE FROM ticket_tags WHERE ticket_id = ?", ticket_id, &st);
+    if (rc == OP_OK) rc = sq_run(tx, st, SQLITE_OK, "ticket tags");
     if (rc || tags->n == 0) return rc;
     if ((rc = sq_prep(tx, "INSERT OR IGNORE INTO ticket_tags(tag, ticket_id) VALUES (?, ?)", &st)))
         return rc;
@@ -177,25 +176,21 @@ op_rc sq_fts_ticket(struct sq_tx *tx, int64_t id, const char *old_subject,
 static op_rc ticket_insert(struct sq_tx *tx, struct ticket *t)
 {
     struct buf tags = BUF_INIT(TAGS_MAX);
-    op_rc rc = tags_join(&t->tags, &tags);
     sqlite3_stmt *st = NULL;
-    if (rc) goto end;
-    if ((rc = sq_prep(tx,
-                      "INSERT INTO tickets(subject, description, status, priority, type, "
-                      "channel, requester_id, organization_id, group_id, assignee_id, tags, "
-                      "custom_fields, merged_into, created_at, updated_at, solved_at, "
-                      "closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      &st)))
-        goto end;
-    int src = ticket_bind(st, t, buf_str(&tags));
-    rc = src ? sq_fail(tx, src, "ticket_insert") : sq_step_done(tx, st, "ticket_insert");
-    if (rc) goto end;
-    int64_t id = sqlite3_last_insert_rowid(tx->db);
-    rc = tags_store(tx, id, &t->tags);
+    int64_t id = 0;
+    op_rc rc = tags_join(&t->tags, &tags);
+    if (rc == OP_OK)
+        rc = sq_prep(tx,
+                     "INSERT INTO tickets(subject, description, status, priority, type, "
+                     "channel, requester_id, organization_id, group_id, assignee_id, tags, "
+                     "custom_fields, merged_into, created_at, updated_at, solved_at, "
+                     "closed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     &st);
+    if (rc == OP_OK)
+        rc = sq_run_insert(tx, st, ticket_bind(st, t, buf_str(&tags)), "ticket_insert", &id);
+    if (rc == OP_OK) rc = tags_store(tx, id, &t->tags);
     if (rc == OP_OK) rc = sq_fts_ticket(tx, id, NULL, NULL, t->subject, t->description);
     if (rc == OP_OK) t->id = id;
-end:
-    sq_done(tx, st);
     buf_release(&tags);
     return rc;
 }
@@ -206,48 +201,46 @@ op_rc sq_ticket_insert(struct store_tx *t, struct ticket *tk)
     return ticket_insert(tx, tk);
 }
 
+/* A ticket's text as stored, before an update changes it. */
+struct ticket_text {
+    char *subject, *description;
+};
+
+static op_rc ticket_text_row(struct sq_row *r, void *out)
+{
+    struct ticket_text *old = out;
+    old->subject = sq_col_text(r, 0);
+    old->description = sq_col_text(r, 1);
+    return OP_OK;
+}
+
 static op_rc ticket_update(struct sq_tx *tx, const struct ticket *t)
 {
     struct buf tags = BUF_INIT(TAGS_MAX);
-    op_rc rc = tags_join(&t->tags, &tags);
     sqlite3_stmt *st = NULL;
     struct arena a = ARENA_INIT(0);
-    char *old_subject = NULL, *old_description = NULL;
-    if (rc) goto end;
+    struct ticket_text old = {NULL, NULL};
+    op_rc rc = tags_join(&t->tags, &tags);
     /* the text as it was, to take it out of the index if it changes */
-    if ((rc = sq_prep(tx, "SELECT subject, description FROM tickets WHERE id = ?", &st)))
-        goto end;
-    sq_bind_int(st, 1, t->id);
-    int step = sqlite3_step(st);
-    if (step == SQLITE_ROW) {
-        struct sq_row row = {st, &a, false};
-        old_subject = sq_col_text(&row, 0);
-        old_description = sq_col_text(&row, 1);
-        if (row.oom) rc = OP_ERR_NOMEM;
-    } else {
-        rc = step == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, step, "ticket_update");
+    if (rc == OP_OK)
+        rc = sq_prep_id(tx, "SELECT subject, description FROM tickets WHERE id = ?", t->id, &st);
+    if (rc == OP_OK) rc = sq_one(tx, st, ticket_text_row, &a, &old, "ticket_update");
+    if (rc == OP_OK)
+        rc = sq_prep(tx,
+                     "UPDATE tickets SET subject = ?, description = ?, status = ?, "
+                     "priority = ?, type = ?, channel = ?, requester_id = ?, "
+                     "organization_id = ?, group_id = ?, assignee_id = ?, tags = ?, "
+                     "custom_fields = ?, merged_into = ?, created_at = ?, updated_at = ?, "
+                     "solved_at = ?, closed_at = ? WHERE id = ?",
+                     &st);
+    if (rc == OP_OK) {
+        int src = ticket_bind(st, t, buf_str(&tags));
+        rc = sq_run_update(tx, st, src ? src : sq_bind_int(st, 18, t->id), "ticket_update");
     }
-    sq_done(tx, st);
-    st = NULL;
-    if (rc) goto end;
-    if ((rc = sq_prep(tx,
-                      "UPDATE tickets SET subject = ?, description = ?, status = ?, "
-                      "priority = ?, type = ?, channel = ?, requester_id = ?, "
-                      "organization_id = ?, group_id = ?, assignee_id = ?, tags = ?, "
-                      "custom_fields = ?, merged_into = ?, created_at = ?, updated_at = ?, "
-                      "solved_at = ?, closed_at = ? WHERE id = ?",
-                      &st)))
-        goto end;
-    int src = ticket_bind(st, t, buf_str(&tags));
-    src = src ? src : sq_bind_int(st, 18, t->id);
-    rc = src ? sq_fail(tx, src, "ticket_update") : sq_step_done(tx, st, "ticket_update");
-    if (rc == OP_OK && sqlite3_changes(tx->db) == 0) rc = OP_ERR_NOTFOUND;
     if (rc == OP_OK) rc = tags_store(tx, t->id, &t->tags);
-    if (rc == OP_OK && (strcmp(old_subject, t->subject ? t->subject : "") ||
-                        strcmp(old_description, t->description ? t->description : "")))
-        rc = sq_fts_ticket(tx, t->id, old_subject, old_description, t->subject, t->description);
-end:
-    sq_done(tx, st);
+    if (rc == OP_OK && (strcmp(old.subject, t->subject ? t->subject : "") ||
+                        strcmp(old.description, t->description ? t->description : "")))
+        rc = sq_fts_ticket(tx, t->id, old.subject, old.description, t->subject, t->description);
     buf_release(&tags);
     arena_release(&a);
     return rc;
@@ -263,28 +256,14 @@ op_rc sq_ticket_get(struct store_tx *t, int64_t id, struct arena *a, struct tick
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    op_rc rc = sq_prep(tx, "SELECT " TICKET_COLS " FROM tickets t WHERE t.id = ?", &st);
-    if (rc) return rc;
-    sq_bind_int(st, 1, id);
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW) {
-        struct sq_row r = {st, a, false};
-        ticket_row(&r, out);
-        rc = r.oom ? OP_ERR_NOMEM : OP_OK;
-    } else {
-        rc = src == SQLITE_DONE ? OP_ERR_NOTFOUND : sq_fail(tx, src, "ticket_get");
-    }
-    sq_done(tx, st);
-    if (rc) return rc;
-    if ((rc = sq_prep(tx,
-                      "SELECT user_id FROM ticket_requesters WHERE ticket_id = ? "
-                      "ORDER BY user_id",
-                      &st)))
-        return rc;
-    sq_bind_int(st, 1, id);
-    rc = sq_collect_ids(tx, st, a, &out->requesters);
-    sq_done(tx, st);
-    return rc;
+    op_rc rc = sq_prep_id(tx, "SELECT " TICKET_COLS " FROM tickets t WHERE t.id = ?", id, &st);
+    if (rc == OP_OK) rc = sq_one(tx, st, ticket_row, a, out, "ticket_get");
+    if (rc == OP_OK)
+        rc = sq_prep_id(tx,
+                        "SELECT user_id FROM ticket_requesters WHERE ticket_id = ? "
+                        "ORDER BY user_id",
+                        id, &st);
+    return rc ? rc : sq_list_ids(tx, st, a, &out->requesters);
 }
 
 op_rc sq_ticket_add_requester(struct store_tx *t, int64_t ticket_id, int64_t user_id)
@@ -295,9 +274,7 @@ op_rc sq_ticket_add_requester(struct store_tx *t, int64_t ticket_id, int64_t use
     if (rc) return rc;
     sq_bind_int(st, 1, ticket_id);
     sq_bind_int(st, 2, user_id);
-    rc = sq_step_done(tx, st, "ticket_add_requester");
-    sq_done(tx, st);
-    return rc;
+    return sq_run(tx, st, SQLITE_OK, "ticket_add_requester");
 }
 
 /* ---- filters and scopes ---- */
@@ -516,14 +493,8 @@ op_rc sq_ticket_count(struct store_tx *t, const struct ticket_filter *f,
     sq_q_init(&q);
     sq_q_sql(&q, "SELECT count(*) FROM tickets t WHERE 1");
     if (!ticket_where(&q, f, scope, &a) && q.rc == OP_OK) goto end;
-    if ((rc = sq_q_prep(tx, &q, &st))) goto end;
-    int src = sqlite3_step(st);
-    if (src == SQLITE_ROW)
-        *out = sqlite3_column_int64(st, 0);
-    else
-        rc = sq_fail(tx, src, "ticket_count");
+    if ((rc = sq_q_prep(tx, &q, &st)) == OP_OK) rc = sq_scalar(tx, st, out, "ticket_count");
 end:
-    sq_done(tx, st);
     sq_q_release(&q);
     arena_release(&a);
     return rc;

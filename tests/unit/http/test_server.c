@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "base/buf.h"
 #include "http/http.h"
 
 #define BODY_MAX 1024
@@ -137,6 +138,49 @@ static void h_slow(struct http_req *r)
     http_reply(r, 200, "text/plain", "slow", 4);
 }
 
+/* A reply from the streaming writer: ?n= rows; big ones outgrow the
+ * writer's first block many times over. */
+static void h_rows(struct http_req *r)
+{
+    struct jsonw w;
+    const char *ns = http_query(r, "n");
+    long n = ns ? strtol(ns, NULL, 10) : 0;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    jsonw_array_begin(&w, "rows");
+    for (long i = 0; i < n; i++) {
+        jsonw_object_begin(&w, NULL);
+        jsonw_int(&w, "i", i);
+        jsonw_str(&w, "name", "Строка \"x\"");
+        jsonw_object_end(&w);
+    }
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    http_reply_jsonw(r, 200, &w);
+}
+
+/* The writer on a struct buf (the reply copies it), and writers that fail. */
+static void h_jsonw(struct http_req *r)
+{
+    const char *what = r->params[0];
+    struct jsonw w;
+    struct buf b = BUF_INIT(1024);
+    if (strcmp(what, "buf") == 0) {
+        jsonw_init_buf(&w, &b);
+        jsonw_object_begin(&w, NULL);
+        jsonw_str(&w, "mode", "buf");
+        jsonw_object_end(&w);
+    } else if (strcmp(what, "unfinished") == 0) {
+        http_jsonw_init(r, &w);
+        jsonw_object_begin(&w, NULL);
+    } else {
+        http_jsonw_init(r, &w);
+        jsonw_str(&w, NULL, "bad UTF-8 \xff");
+    }
+    http_reply_jsonw(r, 201, &w);
+    buf_release(&b); /* the reply has its own copy */
+}
+
 static const struct http_route routes[] = {
     {HTTP_GET, "/ping", h_ping, HTTP_ROUTE_PUBLIC},
     {HTTP_GET, "/items/{id}", h_item, HTTP_ROUTE_PUBLIC},
@@ -155,6 +199,8 @@ static const struct http_route routes[] = {
     {HTTP_GET, "/file", h_file, HTTP_ROUTE_PUBLIC},
     {HTTP_GET, "/lang", h_lang, HTTP_ROUTE_PUBLIC},
     {HTTP_GET, "/slow", h_slow, HTTP_ROUTE_PUBLIC},
+    {HTTP_GET, "/rows", h_rows, HTTP_ROUTE_PUBLIC},
+    {HTTP_GET, "/jsonw/{what}", h_jsonw, HTTP_ROUTE_PUBLIC},
 };
 
 static bool before(struct http_req *r, const struct http_route *route)
@@ -731,6 +777,9 @@ static void test_errors(void **state)
     struct resp r;
     get("/fail/invalid", &r);
     assert_int_equal(r.status, 422);
+    /* the whole body: the shape and order docs/api.md shows */
+    assert_string_equal(r.body, "{\"error\":{\"code\":\"invalid\",\"message_id\":\"err_required\","
+                                "\"message\":\"is required\",\"field\":\"title\"}}");
     assert_string_equal(jerr(&r, "code"), "invalid");
     assert_string_equal(jerr(&r, "message_id"), "err_required");
     assert_string_equal(jerr(&r, "message"), "is required");
@@ -760,6 +809,57 @@ static void test_errors(void **state)
     assert_int_equal(r.status, 503);
     assert_string_equal(jerr(&r, "code"), "unavailable");
     assert_string_equal(jerr(&r, "message_id"), "http_unavailable");
+    resp_free(&r);
+}
+
+static void test_jsonw_reply(void **state)
+{
+    UNUSED(state);
+    struct resp r;
+    char cl[32];
+    get("/rows?n=0", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "{\"rows\":[]}");
+    resp_free(&r);
+
+    get("/rows?n=2", &r);
+    assert_int_equal(r.status, 200);
+    assert_string_equal(r.body, "{\"rows\":[{\"i\":0,\"name\":\"Строка \\\"x\\\"\"},"
+                                "{\"i\":1,\"name\":\"Строка \\\"x\\\"\"}]}");
+    assert_string_equal(resp_header(&r, "Content-Type", cl, sizeof(cl)), "application/json");
+    resp_free(&r);
+
+    /* big replies, one after another on one connection */
+    int fd = conn_open();
+    for (int i = 0; i < 3; i++) {
+        send_str(fd, "GET /rows?n=20000 HTTP/1.1\r\nHost: t\r\n\r\n");
+        assert_int_equal(read_resp(fd, &r, false), 0);
+        assert_int_equal(r.status, 200);
+        assert_true(r.body_len > 500000);
+        assert_non_null(r.json);
+        json_t *rows = json_object_get(r.json, "rows");
+        assert_int_equal(json_array_size(rows), 20000);
+        assert_int_equal(json_integer_value(json_object_get(json_array_get(rows, 19999), "i")),
+                         19999);
+        assert_string_equal(json_string_value(json_object_get(json_array_get(rows, 7), "name")),
+                            "Строка \"x\"");
+        resp_free(&r);
+    }
+    close(fd);
+
+    get("/jsonw/buf", &r);
+    assert_int_equal(r.status, 201);
+    assert_string_equal(r.body, "{\"mode\":\"buf\"}");
+    resp_free(&r);
+
+    /* a writer that failed or was left unfinished never sends broken JSON */
+    get("/jsonw/unfinished", &r);
+    assert_int_equal(r.status, 500);
+    assert_string_equal(jerr(&r, "code"), "internal_error");
+    resp_free(&r);
+    get("/jsonw/badutf8", &r);
+    assert_int_equal(r.status, 500);
+    assert_string_equal(jerr(&r, "message_id"), "http_internal");
     resp_free(&r);
 }
 
@@ -1089,7 +1189,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_headers),      cmocka_unit_test(test_file),
         cmocka_unit_test(test_hostile),      cmocka_unit_test(test_slowloris),
         cmocka_unit_test(test_request_log),  cmocka_unit_test(test_stop_drains),
-        cmocka_unit_test(test_listen),
+        cmocka_unit_test(test_listen),       cmocka_unit_test(test_jsonw_reply),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
