@@ -1,36 +1,80 @@
 /* jsonw.c - the streaming JSON writer, and a checker for JSON text.
  *
- * In arena mode the text grows by doubling into fresh arena blocks (an
- * arena cannot resize in place); the blocks left behind are freed with the
- * arena, so a reply costs at most about twice its size. */
+ * The hot path is "is there room? then memcpy": output goes to w->p, which
+ * is an arena block (arena mode) or a small staging area inside the writer
+ * that is flushed to the buf when full (buf mode). In arena mode the text
+ * grows by doubling into fresh blocks (an arena cannot resize in place); the
+ * blocks left behind are freed with the arena, so a reply costs at most
+ * about twice its size. A failure sets alloc to len, so that every later
+ * write takes the slow path, which sees w->rc and does nothing. */
 #include "base/common.h"
 #include "base/jsonw.h"
 
 #include <math.h>
 
 #define JSONW_FIRST_BLOCK 2048 /* most single-object replies fit */
+#define KEY_FAST_MAX 64        /* longer keys take the general path */
 
-/* ---- output ---- */
+/* What a byte is inside a JSON string: plain (copied), one to escape, the
+ * first byte of a 2-, 3- or 4-byte UTF-8 sequence, or never valid. */
+enum { B_PLAIN, B_ESC, B_LEAD2, B_LEAD3, B_LEAD4, B_BAD };
+
+static const unsigned char byte_class[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 00 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 10 */
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 20 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 30 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 40 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, /* 50 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 60 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 70 */
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, /* 80 */
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, /* 90 */
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, /* A0 */
+    5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, /* B0 */
+    5, 5, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* C0 */
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, /* D0 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, /* E0 */
+    4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, /* F0 */
+};
+
+static void fail(struct jsonw *w, op_rc rc)
+{
+    if (!w->rc)
+        w->rc = rc;
+    w->alloc = w->len; /* no room: every write goes to the slow path and stops */
+}
 
 void jsonw_init_buf(struct jsonw *w, struct buf *b)
 {
-    memset(w, 0, sizeof(*w));
+    memset(w, 0, offsetof(struct jsonw, stage));
     w->buf = b;
+    w->p = w->stage;
+    w->alloc = sizeof(w->stage);
 }
 
 void jsonw_init_arena(struct jsonw *w, struct arena *a, size_t cap)
 {
-    memset(w, 0, sizeof(*w));
+    memset(w, 0, offsetof(struct jsonw, stage));
     w->arena = a;
     w->cap = cap;
 }
 
-/* Makes room for n more bytes and the NUL after them; false (and the
- * writer failed) when the cap or the arena says no. */
+/* Buf mode: moves the staged bytes into the buf. */
+static bool flush(struct jsonw *w)
+{
+    op_rc rc = w->len ? buf_append(w->buf, w->p, w->len) : OP_OK;
+    w->len = 0;
+    if (rc)
+        fail(w, rc);
+    return rc == OP_OK;
+}
+
+/* Arena mode: a block with room for n more bytes and a NUL. */
 static bool grow(struct jsonw *w, size_t n)
 {
     if (n > w->cap - w->len) {
-        w->rc = OP_ERR_TOOBIG;
+        fail(w, OP_ERR_TOOBIG);
         return false;
     }
     size_t need = w->len + n + 1, size = w->alloc ? w->alloc : JSONW_FIRST_BLOCK;
@@ -40,7 +84,7 @@ static bool grow(struct jsonw *w, size_t n)
         size = w->cap + 1 > need ? w->cap + 1 : need; /* no more than the cap can use */
     char *p = arena_alloc(w->arena, size);
     if (!p) {
-        w->rc = OP_ERR_NOMEM;
+        fail(w, OP_ERR_NOMEM);
         return false;
     }
     if (w->len)
@@ -50,19 +94,53 @@ static bool grow(struct jsonw *w, size_t n)
     return true;
 }
 
-static void put(struct jsonw *w, const char *s, size_t n)
+/* Makes room for n (<= sizeof(w->stage) - 1) more bytes at w->p + w->len;
+ * false when the writer has failed. */
+static bool room_slow(struct jsonw *w, size_t n)
 {
     if (w->rc)
+        return false;
+    if (w->buf)
+        return flush(w) && n < w->alloc;
+    return grow(w, n);
+}
+
+static inline bool room(struct jsonw *w, size_t n)
+{
+    return n < w->alloc - w->len || room_slow(w, n);
+}
+
+static void put_slow(struct jsonw *w, const char *s, size_t n)
+{
+    if (w->rc || n == 0)
         return;
     if (w->buf) {
-        w->rc = buf_append(w->buf, s, n);
+        if (!flush(w))
+            return;
+        if (n >= w->alloc) { /* too big to stage: straight to the buf */
+            op_rc rc = buf_append(w->buf, s, n);
+            if (rc)
+                fail(w, rc);
+            return;
+        }
+    } else if (!grow(w, n)) {
         return;
     }
-    if (n >= w->alloc - w->len && !grow(w, n))
-        return;
     memcpy(w->p + w->len, s, n);
     w->len += n;
 }
+
+static inline void put(struct jsonw *w, const char *s, size_t n)
+{
+    if (n < w->alloc - w->len) {
+        memcpy(w->p + w->len, s, n);
+        w->len += n;
+    } else {
+        put_slow(w, s, n);
+    }
+}
+
+/* ---- strings ---- */
 
 static bool is_cont(unsigned char c)
 {
@@ -75,17 +153,32 @@ static bool is_cont(unsigned char c)
 static size_t utf8_seq(const unsigned char *s, size_t n)
 {
     unsigned c = s[0];
-    if (c >= 0xC2 && c <= 0xDF)
+    switch (byte_class[c]) {
+    case B_LEAD2:
         return n >= 2 && is_cont(s[1]) ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
+    case B_LEAD3: {
         unsigned lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
         return n >= 3 && s[1] >= lo && s[1] <= hi && is_cont(s[2]) ? 3 : 0;
     }
-    if (c >= 0xF0 && c <= 0xF4) {
+    case B_LEAD4: {
         unsigned lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
         return n >= 4 && s[1] >= lo && s[1] <= hi && is_cont(s[2]) && is_cont(s[3]) ? 4 : 0;
     }
-    return 0;
+    default:
+        return 0;
+    }
+}
+
+/* True if none of the 8 bytes in v is a control character, '"', '\\' or
+ * above 0x7F (the classic "has a byte less than / equal to" word tests). */
+static inline bool word_plain(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t quote = v ^ (ones * '"'), bslash = v ^ (ones * '\\');
+    uint64_t ctl = (v - ones * 0x20) & ~v;  /* some byte < 0x20 */
+    uint64_t q = (quote - ones) & ~quote;   /* some byte == '"' */
+    uint64_t b = (bslash - ones) & ~bslash; /* some byte == '\\' */
+    return ((ctl | q | b | v) & highs) == 0;
 }
 
 /* The escape of c (< 0x20, '"' or '\\') into out; returns its length. */
@@ -106,7 +199,8 @@ static size_t escape(unsigned char c, char out[6])
     return 6;
 }
 
-/* s[0..n) as a quoted JSON string: runs of plain bytes are copied whole. */
+/* s[0..n) as a quoted JSON string: runs of plain bytes (valid UTF-8
+ * sequences included) are copied whole. */
 static void put_string(struct jsonw *w, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
@@ -114,31 +208,49 @@ static void put_string(struct jsonw *w, const char *str, size_t n)
     char esc[6];
     put(w, "\"", 1);
     while (i < n) {
-        unsigned char c = s[i];
-        if (c >= 0x80) {
-            size_t k = utf8_seq(s + i, n - i);
-            if (!k) {
-                if (!w->rc)
-                    w->rc = OP_ERR_INVALID;
-                return;
+        if (i + 8 <= n) { /* ASCII text goes by eight bytes */
+            uint64_t v;
+            memcpy(&v, s + i, 8);
+            if (word_plain(v)) {
+                i += 8;
+                continue;
             }
-            i += k;
-        } else if (c >= 0x20 && c != '"' && c != '\\') {
-            i++;
-        } else {
-            put(w, str + run, i - run);
-            put(w, esc, escape(c, esc));
-            run = ++i;
+        }
+        /* a word with something in it: byte by byte to its end (a UTF-8
+         * sequence may take i a little past it) */
+        for (size_t stop = MIN(i + 8, n); i < stop;) {
+            unsigned char c = s[i];
+            if (c < 0x80) {
+                if (byte_class[c] == B_PLAIN) {
+                    i++;
+                    continue;
+                }
+                put(w, str + run, i - run);
+                put(w, esc, escape(c, esc));
+                run = ++i;
+            } else if (c >= 0xC2 && c <= 0xDF && i + 1 < n && is_cont(s[i + 1])) {
+                i += 2; /* Cyrillic and the like: the common case, checked inline */
+                while (i + 1 < n && (unsigned)(s[i] - 0xC2) <= 0xDF - 0xC2 && is_cont(s[i + 1]))
+                    i += 2;
+            } else {
+                size_t k = utf8_seq(s + i, n - i);
+                if (!k) {
+                    fail(w, OP_ERR_INVALID);
+                    return;
+                }
+                i += k;
+            }
         }
     }
     put(w, str + run, n - run);
     put(w, "\"", 1);
 }
 
+/* ---- structure ---- */
+
 static bool misuse(struct jsonw *w)
 {
-    if (!w->rc)
-        w->rc = OP_ERR_INVALID;
+    fail(w, OP_ERR_INVALID);
     return false;
 }
 
@@ -153,13 +265,33 @@ static bool value_start(struct jsonw *w, const char *key)
     uint64_t bit = (uint64_t)1 << (w->depth - 1);
     if (((w->is_object & bit) != 0) != (key != NULL))
         return misuse(w);
-    if (w->has_members & bit)
-        put(w, ",", 1);
+    bool comma = (w->has_members & bit) != 0;
     w->has_members |= bit;
-    if (key) {
-        put_string(w, key, strlen(key));
-        put(w, ":", 1);
+    if (!key) {
+        if (comma)
+            put(w, ",", 1);
+        return w->rc == OP_OK;
     }
+    /* keys are short ASCII names: written in one go when they need no escape */
+    size_t n = 0;
+    while (n <= KEY_FAST_MAX && key[n] && byte_class[(unsigned char)key[n]] == B_PLAIN)
+        n++;
+    if (key[n] == '\0' && n <= KEY_FAST_MAX && room(w, n + 4)) {
+        char *o = w->p + w->len;
+        if (comma)
+            *o++ = ',';
+        *o++ = '"';
+        memcpy(o, key, n);
+        o += n;
+        *o++ = '"';
+        *o++ = ':';
+        w->len = (size_t)(o - w->p);
+        return true;
+    }
+    if (comma)
+        put(w, ",", 1);
+    put_string(w, key, strlen(key));
+    put(w, ":", 1);
     return w->rc == OP_OK;
 }
 
@@ -172,8 +304,6 @@ static void put_scalar(struct jsonw *w, const char *key, const char *s, size_t n
     if (w->depth == 0)
         w->complete = true;
 }
-
-/* ---- containers ---- */
 
 static void container_open(struct jsonw *w, const char *key, bool object)
 {
@@ -246,18 +376,24 @@ void jsonw_str(struct jsonw *w, const char *key, const char *s)
         jsonw_null(w, key);
 }
 
-void jsonw_int(struct jsonw *w, const char *key, int64_t v)
+/* The decimal digits of u, right-aligned ending at end; returns the start. */
+static char *digits_of(uint64_t u, char *end)
 {
-    char buf[24], *p = buf + sizeof(buf);
-    /* through uint64_t so that INT64_MIN negates */
-    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
     do {
-        *--p = (char)('0' + u % 10);
+        *--end = (char)('0' + u % 10);
         u /= 10;
     } while (u);
+    return end;
+}
+
+void jsonw_int(struct jsonw *w, const char *key, int64_t v)
+{
+    char buf[24], *end = buf + sizeof(buf);
+    /* through uint64_t so that INT64_MIN negates */
+    char *p = digits_of(v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, end);
     if (v < 0)
         *--p = '-';
-    put_scalar(w, key, p, (size_t)(buf + sizeof(buf) - p));
+    put_scalar(w, key, p, (size_t)(end - p));
 }
 
 /* Formats v as jansson does: "%.17g", with ".0" added when the result
@@ -317,18 +453,64 @@ void jsonw_id(struct jsonw *w, const char *key, int64_t id)
         jsonw_null(w, key);
 }
 
+/* Writes n digits of v (zero-padded) at p. */
+static void pad(char *p, unsigned v, int n)
+{
+    while (n--) {
+        p[n] = (char)('0' + v % 10);
+        v /= 10;
+    }
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" for t >= 0 before the year 10000, exactly as
+ * time_format_iso writes it, without gmtime_r and snprintf (a tenth of a
+ * list reply's time when they were used). The date is the civil-from-days
+ * conversion of the proleptic Gregorian calendar: eras of 400 years. */
+static bool format_iso_fast(op_time t, char out[24])
+{
+    if (t < 0 || t >= (op_time)253402300800000) /* 10000-01-01 */
+        return false;
+    int64_t secs = t / 1000, days = secs / 86400;
+    unsigned ms = (unsigned)(t % 1000), sod = (unsigned)(secs % 86400);
+    int64_t z = days + 719468, era = z / 146097;
+    unsigned doe = (unsigned)(z - era * 146097);                           /* [0, 146096] */
+    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  /* [0, 399] */
+    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                /* [0, 365] */
+    unsigned mp = (5 * doy + 2) / 153;                                     /* March = 0 */
+    unsigned day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
+    unsigned year = (unsigned)(yoe + era * 400) + (month <= 2);
+    pad(out, year, 4);
+    out[4] = '-';
+    pad(out + 5, month, 2);
+    out[7] = '-';
+    pad(out + 8, day, 2);
+    out[10] = 'T';
+    pad(out + 11, sod / 3600, 2);
+    out[13] = ':';
+    pad(out + 14, sod / 60 % 60, 2);
+    out[16] = ':';
+    pad(out + 17, sod % 60, 2);
+    out[19] = '.';
+    pad(out + 20, ms, 3);
+    out[23] = 'Z';
+    return true;
+}
+
 void jsonw_time(struct jsonw *w, const char *key, op_time t)
 {
     char buf[34];
+    size_t n = 24;
     if (!t) {
         jsonw_null(w, key);
         return;
     }
     buf[0] = '"';
-    size_t n = time_format_iso(t, buf + 1);
-    if (n == 0 || n > 30) {
-        misuse(w);
-        return;
+    if (!format_iso_fast(t, buf + 1)) {
+        n = time_format_iso(t, buf + 1); /* before 1970 or after 9999: as rare as it is odd */
+        if (n == 0 || n > 30) {
+            misuse(w);
+            return;
+        }
     }
     buf[n + 1] = '"';
     put_scalar(w, key, buf, n + 2);
@@ -347,10 +529,18 @@ op_rc jsonw_finish(struct jsonw *w, const char **text, size_t *len)
         return w->rc;
     if (w->depth || !w->complete)
         return OP_ERR_INVALID;
-    const char *p = w->buf ? buf_str(w->buf) : w->p;
-    size_t n = w->buf ? w->buf->len : w->len;
-    if (!w->buf)
+    const char *p;
+    size_t n;
+    if (w->buf) {
+        if (!flush(w))
+            return w->rc;
+        p = buf_str(w->buf);
+        n = w->buf->len;
+    } else {
         w->p[w->len] = '\0'; /* grow always leaves room for it */
+        p = w->p;
+        n = w->len;
+    }
     if (text)
         *text = p;
     if (len)

@@ -32,22 +32,27 @@
 
 #define JSONW_MAX_DEPTH 64 /* nesting deeper than this is a misuse */
 
+/* The fields are the writer's own: use the functions. A writer in buf mode
+ * points into itself, so it must not be copied once initialised. */
 struct jsonw {
-    /* where the text goes: buf, or (buf NULL) p[0..alloc) from arena */
-    struct buf *buf;
-    struct arena *arena;
-    char *p;
-    size_t len, alloc, cap;
+    struct buf *buf;     /* buf mode: where the text goes */
+    struct arena *arena; /* arena mode: where the text lives */
+    char *p;             /* the text (arena mode) or the staged bytes (buf mode) */
+    size_t len, alloc;   /* bytes in p, and its size */
+    size_t cap;          /* arena mode: the most bytes the text may have */
 
     op_rc rc;             /* the first failure; OP_OK while all is well */
     unsigned depth;       /* containers open */
     uint64_t is_object;   /* bit d: the container at depth d+1 is an object */
     uint64_t has_members; /* bit d: it has a member, so the next needs a comma */
     bool complete;        /* the top-level value has been written */
+    char stage[512];      /* buf mode: bytes on their way to the buf (last: not zeroed) */
 };
 
 /* A writer that appends to b (which keeps its own cap; the caller owns b and
- * releases it). b may already hold text: the JSON follows it. */
+ * releases it). b may already hold text: the JSON follows it. Text is
+ * staged in the writer and reaches b in pieces, at the latest in
+ * jsonw_finish. */
 void jsonw_init_buf(struct jsonw *w, struct buf *b);
 
 /* A writer whose text lives in a (freed with the arena, never piece by

@@ -5,8 +5,7 @@
 
 /* [{"score": s, "ticket": {...}}, ...]; the store's bm25 rank is lower-is-better
  * and negative, so it is turned around: a higher score is a better match. */
-static void results(struct jsonw *w, const struct ticket_page *page,
-                    const struct search_hit *hits)
+static void results(struct jsonw *w, const struct ticket_page *page, const struct search_hit *hits)
 {
     jsonw_array_begin(w, "results");
     for (size_t i = 0; i < page->n; i++) {

@@ -70,7 +70,21 @@ struct sq_store {
     pthread_cond_t q_cv; /* a job arrived, or stopping */
     struct sq_job *q_head, *q_tail;
     bool stopping;
+
+    /* The checkpointer: copies the WAL back into the database on its own
+     * thread and connection, so that the writer never stops for it. */
+    sqlite3 *ckpt_db;
+    pthread_t ckpt;
+    bool ckpt_running, ckpt_stop;
+    int wal_frames;        /* as the writer last saw them; under q_mu */
+    pthread_cond_t ckpt_cv; /* the WAL grew past SQ_CKPT_FRAMES, or stopping */
 };
+
+/* A checkpoint starts when the WAL holds this many frames (pages), or
+ * every second when it holds any; past SQ_CKPT_FRAMES_MAX the writer waits
+ * for one itself rather than letting the WAL grow without bound. */
+#define SQ_CKPT_FRAMES 4096
+#define SQ_CKPT_FRAMES_MAX (64 * 4096)
 
 /* Set on a thread while it runs a store_fn (and for the writer's whole
  * life): read() or write() from there would deadlock or see a stale
@@ -621,6 +635,7 @@ static void batch_run(struct sq_store *s, struct sq_job **jobs, size_t n)
 {
     struct sq_tx tx = {{&sqlite_store_ops}, s->wconn, s->wconn->db};
     size_t seg = 0; /* the first job of the current transaction */
+    int64_t t_start = time_mono_us();
     if (batch_begin(&tx) != OP_OK) {
         batch_lost(jobs, 0, n);
         return;
@@ -648,10 +663,13 @@ static void batch_run(struct sq_store *s, struct sq_job **jobs, size_t n)
         }
     }
     if (seg == n) return; /* the last job's transaction was lost; nothing is open */
+    int64_t t_commit = time_mono_us();
     if (sq_exec(&tx, "COMMIT") != OP_OK) {
         if (!sqlite3_get_autocommit(tx.db)) sq_exec(&tx, "ROLLBACK");
         batch_lost(jobs, seg, n);
     }
+    log_debug("msg=\"group commit\" jobs=%zu run_us=%" PRId64 " commit_us=%" PRId64, n,
+              t_commit - t_start, time_mono_us() - t_commit);
 }
 
 static void *writer_main(void *p)
@@ -659,6 +677,7 @@ static void *writer_main(void *p)
     struct sq_store *s = p;
     struct sq_job *jobs[SQ_BATCH_MAX];
     tls_in_tx = true;
+    pthread_setname_np(pthread_self(), "opora-writer");
     for (;;) {
         pthread_mutex_lock(&s->q_mu);
         while (!s->q_head && !s->stopping)
@@ -832,8 +851,12 @@ static void store_free(struct sq_store *s)
     pthread_cond_destroy(&s->pool_cv);
     pthread_mutex_destroy(&s->q_mu);
     pthread_cond_destroy(&s->q_cv);
+    pthread_cond_destroy(&s->ckpt_cv);
     free(s);
 }
+
+static void ckpt_start(struct sq_store *s);
+static void ckpt_stop(struct sq_store *s);
 
 /* SQLite's memory statistics take a global mutex around every allocation of
  * every connection; opora does not read them. This must run before SQLite
@@ -864,6 +887,7 @@ static op_rc sq_open(const char *url, const struct store_options *opt, void **im
     pthread_cond_init(&s->pool_cv, NULL);
     pthread_mutex_init(&s->q_mu, NULL);
     pthread_cond_init(&s->q_cv, NULL);
+    pthread_cond_init(&s->ckpt_cv, NULL);
     s->durable = opt->durable;
     s->latest = migrations_latest();
     s->max_readers =
@@ -889,12 +913,93 @@ static op_rc sq_open(const char *url, const struct store_options *opt, void **im
         goto fail;
     }
     s->writer_running = true;
+    ckpt_start(s);
     *impl = s;
     return OP_OK;
 
 fail:
     store_free(s);
     return rc;
+}
+
+/* ---- the checkpointer ---- */
+
+/* Called by SQLite on the writer's connection after each commit (it
+ * replaces the automatic checkpoint, which would run on the writer). */
+static int wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    struct sq_store *s = arg;
+    UNUSED(name);
+    pthread_mutex_lock(&s->q_mu);
+    s->wal_frames = frames;
+    if (frames >= SQ_CKPT_FRAMES)
+        pthread_cond_signal(&s->ckpt_cv);
+    pthread_mutex_unlock(&s->q_mu);
+    if (frames >= SQ_CKPT_FRAMES_MAX) /* the checkpointer cannot keep up: help it */
+        sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+static void *ckpt_main(void *p)
+{
+    struct sq_store *s = p;
+    pthread_setname_np(pthread_self(), "opora-ckpt");
+    pthread_mutex_lock(&s->q_mu);
+    while (!s->ckpt_stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 1;
+        if (s->wal_frames < SQ_CKPT_FRAMES)
+            pthread_cond_timedwait(&s->ckpt_cv, &s->q_mu, &until);
+        if (s->ckpt_stop || s->wal_frames == 0)
+            continue;
+        s->wal_frames = 0;
+        pthread_mutex_unlock(&s->q_mu);
+        /* PASSIVE: copies what no reader still needs, never blocks anyone */
+        int log = 0, done = 0;
+        int src = sqlite3_wal_checkpoint_v2(s->ckpt_db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                            &done);
+        if (src != SQLITE_OK && src != SQLITE_BUSY)
+            log_warn("msg=\"checkpoint failed\" err=\"%s\"", sqlite3_errmsg(s->ckpt_db));
+        pthread_mutex_lock(&s->q_mu);
+    }
+    pthread_mutex_unlock(&s->q_mu);
+    return NULL;
+}
+
+/* Starts the checkpointer; without it SQLite's own automatic checkpoint
+ * (on the writer) stays in place, so a failure here is not fatal. */
+static void ckpt_start(struct sq_store *s)
+{
+    if (sqlite3_open_v2(s->path, &s->ckpt_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) !=
+            SQLITE_OK ||
+        sqlite3_busy_timeout(s->ckpt_db, SQ_BUSY_TIMEOUT_MS) != SQLITE_OK ||
+        sqlite3_exec(s->ckpt_db, s->durable ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=OFF",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        pthread_create(&s->ckpt, NULL, ckpt_main, s) != 0) {
+        log_warn("msg=\"no checkpoint thread; the writer checkpoints\" err=\"%s\"",
+                 s->ckpt_db ? sqlite3_errmsg(s->ckpt_db) : "out of memory");
+        sqlite3_close(s->ckpt_db);
+        s->ckpt_db = NULL;
+        return;
+    }
+    s->ckpt_running = true;
+    sqlite3_wal_hook(s->wconn->db, wal_hook, s);
+}
+
+static void ckpt_stop(struct sq_store *s)
+{
+    if (!s->ckpt_running)
+        return;
+    pthread_mutex_lock(&s->q_mu);
+    s->ckpt_stop = true;
+    pthread_cond_signal(&s->ckpt_cv);
+    pthread_mutex_unlock(&s->q_mu);
+    pthread_join(s->ckpt, NULL);
+    s->ckpt_running = false;
+    sqlite3_wal_hook(s->wconn->db, NULL, NULL);
+    sqlite3_close(s->ckpt_db);
+    s->ckpt_db = NULL;
 }
 
 static void sq_close(void *impl)
@@ -906,6 +1011,7 @@ static void sq_close(void *impl)
     pthread_cond_broadcast(&s->q_cv);
     pthread_mutex_unlock(&s->q_mu);
     if (s->writer_running) pthread_join(s->writer, NULL);
+    ckpt_stop(s);
     /* Closing while a read runs is the caller's bug; the connections still
      * out are left alone (leaked) rather than freed under the reader. */
     if (s->n_idle != s->n_open)

@@ -208,8 +208,12 @@ op_rc sq_macro_delete(struct store_tx *t, int64_t id)
 
 /* ---- the event log ---- */
 
+/* The first event of an action is stored with action_id NULL, meaning
+ * "this one": its id is only known once it is inserted, the log allows no
+ * UPDATE, and choosing the id beforehand would cost a query per event. */
 #define EVENT_COLS                                                                                 \
-    "id, action_id, entity, entity_id, at, actor_id, via, kind, field, old_value, new_value, data"
+    "id, coalesce(action_id, id), entity, entity_id, at, actor_id, via, kind, field, "           \
+    "old_value, new_value, data"
 
 static op_rc event_row(struct sq_row *r, void *out)
 {
@@ -233,34 +237,26 @@ op_rc sq_event_append(struct store_tx *t, struct event *e)
 {
     struct sq_tx *tx = sq_tx(t);
     sqlite3_stmt *st;
-    /* The id is chosen here, inside the write transaction (the only writer
-     * holds it), so that the first event of an action can carry its own id
-     * as action_id in the one INSERT the append-only log allows. */
-    int64_t id = 0;
-    op_rc rc = sq_prep(tx, "SELECT coalesce(max(id), 0) + 1 FROM events", &st);
-    if (rc == OP_OK) rc = sq_scalar(tx, st, &id, "event_append");
+    op_rc rc = sq_prep(tx,
+                       "INSERT INTO events(action_id, entity, entity_id, at, actor_id, "
+                       "via, kind, field, old_value, new_value, data) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       &st);
     if (rc) return rc;
+    int src = sq_bind_id(st, 1, e->action_id);
+    src = src ? src : sq_bind_int(st, 2, e->entity);
+    src = src ? src : sq_bind_int(st, 3, e->entity_id);
+    src = src ? src : sq_bind_int(st, 4, e->at);
+    src = src ? src : sq_bind_id(st, 5, e->actor_id);
+    src = src ? src : sq_bind_int(st, 6, e->via);
+    src = src ? src : sq_bind_int(st, 7, e->kind);
+    src = src ? src : sq_bind_text(st, 8, e->field);
+    src = src ? src : sq_bind_text(st, 9, e->old_value);
+    src = src ? src : sq_bind_text(st, 10, e->new_value);
+    src = src ? src : sq_bind_text(st, 11, e->data);
+    int64_t id;
+    if ((rc = sq_run_insert(tx, st, src, "event_append", &id))) return rc;
     int64_t action_id = e->action_id ? e->action_id : id;
-
-    if ((rc = sq_prep(tx,
-                      "INSERT INTO events(id, action_id, entity, entity_id, at, actor_id, "
-                      "via, kind, field, old_value, new_value, data) "
-                      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      &st)))
-        return rc;
-    int src = sq_bind_int(st, 1, id);
-    src = src ? src : sq_bind_int(st, 2, action_id);
-    src = src ? src : sq_bind_int(st, 3, e->entity);
-    src = src ? src : sq_bind_int(st, 4, e->entity_id);
-    src = src ? src : sq_bind_int(st, 5, e->at);
-    src = src ? src : sq_bind_id(st, 6, e->actor_id);
-    src = src ? src : sq_bind_int(st, 7, e->via);
-    src = src ? src : sq_bind_int(st, 8, e->kind);
-    src = src ? src : sq_bind_text(st, 9, e->field);
-    src = src ? src : sq_bind_text(st, 10, e->old_value);
-    src = src ? src : sq_bind_text(st, 11, e->new_value);
-    src = src ? src : sq_bind_text(st, 12, e->data);
-    if ((rc = sq_run(tx, st, src, "event_append"))) return rc;
     e->id = id;
     e->action_id = action_id;
     return OP_OK;

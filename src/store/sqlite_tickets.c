@@ -121,25 +121,57 @@ static op_rc tags_join(const struct str_list *tags, struct buf *b)
 }
 
 /* Makes ticket_tags say what the tags column says. */
-static op_rc tags_store(struct sq_tx *tx, int64_t ticket_id, const struct str_list *tags)
+/* Brings ticket_tags from the old tags (space-separated, as stored in
+ * tickets.tags; "" for a new ticket) to the new list, a row at a time: only
+ * tags that come or go are written, and every statement touches one row (a
+ * statement that may change several needs a statement journal). */
+static op_rc tags_store(struct sq_tx *tx, int64_t ticket_id, const char *old_tags,
+                        const struct str_list *tags)
 {
     sqlite3_stmt *st;
-    op_rc rc = sq_prep_id(tx, "DELETE FROM ticket_tags WHERE ticket_id = ?", ticket_id, &st);
-    if (rc == OP_OK) rc = sq_run(tx, st, SQLITE_OK, "ticket tags");
-    if (rc || tags->n == 0) return rc;
-    if ((rc = sq_prep(tx, "INSERT OR IGNORE INTO ticket_tags(tag, ticket_id) VALUES (?, ?)", &st)))
-        return rc;
-    for (size_t i = 0; i < tags->n && rc == OP_OK; i++) {
-        sq_bind_text(st, 1, tags->v[i]);
-        sq_bind_int(st, 2, ticket_id);
-        rc = sq_step_done(tx, st, "ticket tags");
-        sqlite3_reset(st);
+    op_rc rc = OP_OK;
+    /* tags that went */
+    for (const char *p = old_tags; *p && rc == OP_OK;) {
+        size_t n = strcspn(p, " ");
+        bool kept = false;
+        for (size_t i = 0; i < tags->n && !kept; i++)
+            kept = strlen(tags->v[i]) == n && memcmp(tags->v[i], p, n) == 0;
+        if (n && !kept) {
+            if ((rc = sq_prep(tx, "DELETE FROM ticket_tags WHERE tag = ? AND ticket_id = ?", &st)))
+                return rc;
+            int src = sqlite3_bind_text(st, 1, p, (int)n, SQLITE_STATIC);
+            rc = sq_run(tx, st, src ? src : sq_bind_int(st, 2, ticket_id), "ticket tags");
+        }
+        p += n;
+        while (*p == ' ')
+            p++;
     }
-    sq_done(tx, st);
+    /* tags that came */
+    for (size_t i = 0; i < tags->n && rc == OP_OK; i++) {
+        bool had = false;
+        size_t n = strlen(tags->v[i]);
+        for (const char *p = old_tags; *p && !had;) {
+            size_t m = strcspn(p, " ");
+            had = m == n && memcmp(p, tags->v[i], n) == 0;
+            p += m;
+            while (*p == ' ')
+                p++;
+        }
+        if (had)
+            continue;
+        if ((rc = sq_prep(tx, "INSERT INTO ticket_tags(tag, ticket_id) VALUES (?, ?)", &st)))
+            return rc;
+        int src = sq_bind_text(st, 1, tags->v[i]);
+        rc = sq_run(tx, st, src ? src : sq_bind_int(st, 2, ticket_id), "ticket tags");
+    }
     return rc;
 }
 
-/* The full-text index is kept by these calls, not by triggers: a trigger
+/* The full-text index is kept by these calls, not by triggers. Documents
+ * are indexed under their negated id, so that FTS5's ascending rowid order -
+ * the one it can stop early in - is newest first (sq_ticket_search). The FTS
+ * tables are contentless: nothing is read back from them but rowids and
+ * ranks. Triggers are not used: a trigger
  * makes every INSERT and UPDATE of a ticket or comment a multi-row statement
  * that needs a statement journal, which costs a copy of each page it touches
  * (most of a bulk load's time). The store is the only writer, so the index
@@ -154,7 +186,7 @@ op_rc sq_fts_ticket(struct sq_tx *tx, int64_t id, const char *old_subject,
         if ((rc = sq_prep(tx, "INSERT INTO tickets_fts(tickets_fts, rowid, subject, description) "
                               "VALUES ('delete', ?, ?, ?)", &st)))
             return rc;
-        src = sq_bind_int(st, 1, id);
+        src = sq_bind_int(st, 1, -id);
         src = src ? src : sq_bind_text(st, 2, old_subject);
         src = src ? src : sq_bind_text(st, 3, old_description);
         rc = src ? sq_fail(tx, src, "fts_ticket") : sq_step_done(tx, st, "fts_ticket");
@@ -165,7 +197,7 @@ op_rc sq_fts_ticket(struct sq_tx *tx, int64_t id, const char *old_subject,
     if ((rc = sq_prep(tx, "INSERT INTO tickets_fts(rowid, subject, description) VALUES (?, ?, ?)",
                       &st)))
         return rc;
-    src = sq_bind_int(st, 1, id);
+    src = sq_bind_int(st, 1, -id);
     src = src ? src : sq_bind_text(st, 2, subject);
     src = src ? src : sq_bind_text(st, 3, description);
     rc = src ? sq_fail(tx, src, "fts_ticket") : sq_step_done(tx, st, "fts_ticket");
@@ -188,7 +220,7 @@ static op_rc ticket_insert(struct sq_tx *tx, struct ticket *t)
                      &st);
     if (rc == OP_OK)
         rc = sq_run_insert(tx, st, ticket_bind(st, t, buf_str(&tags)), "ticket_insert", &id);
-    if (rc == OP_OK) rc = tags_store(tx, id, &t->tags);
+    if (rc == OP_OK) rc = tags_store(tx, id, "", &t->tags);
     if (rc == OP_OK) rc = sq_fts_ticket(tx, id, NULL, NULL, t->subject, t->description);
     if (rc == OP_OK) t->id = id;
     buf_release(&tags);
@@ -203,7 +235,7 @@ op_rc sq_ticket_insert(struct store_tx *t, struct ticket *tk)
 
 /* A ticket's text as stored, before an update changes it. */
 struct ticket_text {
-    char *subject, *description;
+    char *subject, *description, *tags;
 };
 
 static op_rc ticket_text_row(struct sq_row *r, void *out)
@@ -211,6 +243,7 @@ static op_rc ticket_text_row(struct sq_row *r, void *out)
     struct ticket_text *old = out;
     old->subject = sq_col_text(r, 0);
     old->description = sq_col_text(r, 1);
+    old->tags = sq_col_text(r, 2);
     return OP_OK;
 }
 
@@ -219,11 +252,12 @@ static op_rc ticket_update(struct sq_tx *tx, const struct ticket *t)
     struct buf tags = BUF_INIT(TAGS_MAX);
     sqlite3_stmt *st = NULL;
     struct arena a = ARENA_INIT(0);
-    struct ticket_text old = {NULL, NULL};
+    struct ticket_text old = {NULL, NULL, NULL};
     op_rc rc = tags_join(&t->tags, &tags);
     /* the text as it was, to take it out of the index if it changes */
     if (rc == OP_OK)
-        rc = sq_prep_id(tx, "SELECT subject, description FROM tickets WHERE id = ?", t->id, &st);
+        rc = sq_prep_id(tx, "SELECT subject, description, tags FROM tickets WHERE id = ?", t->id,
+                        &st);
     if (rc == OP_OK) rc = sq_one(tx, st, ticket_text_row, &a, &old, "ticket_update");
     if (rc == OP_OK)
         rc = sq_prep(tx,
@@ -237,7 +271,8 @@ static op_rc ticket_update(struct sq_tx *tx, const struct ticket *t)
         int src = ticket_bind(st, t, buf_str(&tags));
         rc = sq_run_update(tx, st, src ? src : sq_bind_int(st, 18, t->id), "ticket_update");
     }
-    if (rc == OP_OK) rc = tags_store(tx, t->id, &t->tags);
+    if (rc == OP_OK && strcmp(old.tags, buf_str(&tags)) != 0)
+        rc = tags_store(tx, t->id, old.tags, &t->tags);
     if (rc == OP_OK && (strcmp(old.subject, t->subject ? t->subject : "") ||
                         strcmp(old.description, t->description ? t->description : "")))
         rc = sq_fts_ticket(tx, t->id, old.subject, old.description, t->subject, t->description);
@@ -562,18 +597,25 @@ op_rc sq_ticket_search(struct store_tx *t, const char *query, const struct ticke
     struct sq_query q;
     sqlite3_stmt *st = NULL;
     sq_q_init(&q);
-    /* The text part first, materialized: FTS5 finds the candidates and their
-     * best rank (bm25, lower is better) among the ticket's own text and its
-     * comments; only those are joined with the ticket filters. */
+    /* The text part first, materialized. Each index gives its newest
+     * SEARCH_CANDIDATES matches: documents are indexed under the negated id
+     * (see sq_fts_ticket), so FTS5's natural ascending rowid order is newest
+     * first, it stops at the limit, and it computes bm25 only for the rows
+     * it returns. (Ordering all matches by rank would score every one of
+     * them - hundreds of thousands for common words - and a descending walk
+     * loads whole doclists.) The candidates are then ranked: the best of a
+     * ticket's own text (subject weighs 4, description 1, counted double) and
+     * its comments; only they are joined with the filters and the scope. */
     sq_q_sql(&q,
              "WITH m(id, rank) AS MATERIALIZED (SELECT id, min(rank) FROM ("
-             "SELECT * FROM (SELECT rowid AS id, rank FROM tickets_fts "
-             "WHERE tickets_fts MATCH ?1 ORDER BY rank LIMIT %d) UNION ALL ",
+             "SELECT * FROM (SELECT -rowid AS id, 2.0 * bm25(tickets_fts, 4.0, 1.0) AS rank "
+             "FROM tickets_fts WHERE tickets_fts MATCH ?1 ORDER BY rowid LIMIT %d) "
+             "UNION ALL ",
              SEARCH_CANDIDATES);
     sq_q_sql(&q,
-             "SELECT * FROM (SELECT c.ticket_id AS id, comments_fts.rank AS rank "
-             "FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid "
-             "WHERE comments_fts MATCH ?1%s ORDER BY comments_fts.rank LIMIT %d)"
+             "SELECT * FROM (SELECT c.ticket_id AS id, bm25(comments_fts) AS rank "
+             "FROM comments_fts JOIN comments c ON c.id = -comments_fts.rowid "
+             "WHERE comments_fts MATCH ?1%s ORDER BY comments_fts.rowid LIMIT %d)"
              ") GROUP BY id) ",
              scope->public_only ? " AND c.public = 1" : "", SEARCH_CANDIDATES);
     sq_q_text(&q, match);

@@ -15,6 +15,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/jsonw.h"
+#include "base/timeutil.h"
 
 /* ---- helpers ---- */
 
@@ -86,7 +87,7 @@ static void test_strings(void **state)
         "emoji 😀 and 𝄞 (4-byte UTF-8)",
         "mixed \"Заявка\"\n\t№ 42 — \\готово\\ 🎉",
         "line\xe2\x80\xa8sep\xe2\x80\xa9para", /* U+2028, U+2029 pass as they are */
-        "\xef\xbf\xbf\xf4\x8f\xbf\xbf",         /* U+FFFF, U+10FFFF */
+        "\xef\xbf\xbf\xf4\x8f\xbf\xbf",        /* U+FFFF, U+10FFFF */
         "</script><!--",
     };
     for (size_t i = 0; i < ARRAY_SIZE(nasty); i++)
@@ -107,6 +108,35 @@ static void test_strings(void **state)
     jsonw_str(&w, NULL, "a\"b\\c\x01\x1f\b\f\n\r\t/\x7f");
     assert_string_equal(finish(&w, NULL), "\"a\\\"b\\\\c\\u0001\\u001F\\b\\f\\n\\r\\t/\x7f\"");
     arena_release(&a);
+}
+
+/* A byte that needs attention at every offset of a string, so that the
+ * eight-bytes-at-a-time scan sees it in every lane and at the tail. */
+static void test_strings_every_offset(void **state)
+{
+    UNUSED(state);
+    /* escaped; plain at the edges of the ranges; UTF-8 of 2, 3 and 4 bytes */
+    static const char *const specials[] = {"\"",
+                                           "\\",
+                                           "\n",
+                                           "\x01",
+                                           "\x1f",
+                                           "\x7f",
+                                           " ",
+                                           "~",
+                                           "\xd0\x96",
+                                           "\xe2\x80\xa8",
+                                           "\xf0\x9f\x98\x80"};
+    char s[64];
+    for (size_t k = 0; k < ARRAY_SIZE(specials); k++) {
+        size_t sl = strlen(specials[k]);
+        for (size_t len = 1; len <= 24; len++)
+            for (size_t at = 0; at + sl <= len; at++) {
+                memset(s, 'a', len);
+                memcpy(s + at, specials[k], sl);
+                check_string(s, len);
+            }
+    }
 }
 
 /* Random valid UTF-8 (every plane, control characters included) written
@@ -163,9 +193,17 @@ static void test_invalid_utf8(void **state)
         "\xed\xa0\x80",     /* a surrogate, U+D800 */
         "\xed\xbf\xbf",     /* U+DFFF */
         "\xf4\x90\x80\x80", /* above U+10FFFF */
-        "\xf5\x80\x80\x80", "\xff", "\xe2\x82", /* cut short */
-        "ok \xd0",                              /* cut short at the end */
-        "\xf0\x9f\x98",                         /* a 4-byte sequence without its last byte */
+        "\xf5\x80\x80\x80", /* no such lead byte */
+        "\xff",
+        "\xe2\x82",          /* cut short */
+        "ok \xd0",           /* cut short at the end */
+        "\xf0\x9f\x98",      /* a 4-byte sequence without its last byte */
+        "\xd0\x41 and more", /* a lead byte without its continuation */
+        "x \xc3( y",
+        "\xd0\x96\xd0\x96\xd0\x41", /* ... after good ones */
+        "\xd0\x96\xd0\xd0\x96",
+        "\xe2\x28\xa1", /* a non-continuation inside a sequence */
+        "\xf0\x9f\x98\x41",
     };
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         struct arena a = ARENA_INIT(0);
@@ -198,8 +236,9 @@ static void test_invalid_utf8(void **state)
 static void test_numbers(void **state)
 {
     UNUSED(state);
-    static const int64_t ints[] = {0, 1, -1, 9, 10, -10, 123456789, INT64_MAX, INT64_MIN,
-                                   INT64_MIN + 1, 1000000000000000000};
+    static const int64_t ints[] = {
+        0, 1, -1, 9, 10, -10, 123456789, INT64_MAX, INT64_MIN, INT64_MIN + 1, 1000000000000000000,
+    };
     for (size_t i = 0; i < ARRAY_SIZE(ints); i++) {
         struct buf b = BUF_INIT(100);
         struct jsonw w;
@@ -211,10 +250,30 @@ static void test_numbers(void **state)
         free(want);
         buf_release(&b);
     }
-    static const double reals[] = {0.0,  -0.0,    1.0,      -3.5,   0.1,     1.0 / 3,     2.0 / 3,
-                                   1e20, 1e-5,    1e-300,   1e300,  1e16,    1e15,        0.0001,
-                                   5e-324, DBL_MAX, -DBL_MAX, DBL_MIN, 12.345678901234567,
-                                   123456789012345678.0, -7.25e-12, 4.5e100, 1e21, 1e22};
+    static const double reals[] = {0.0,
+                                   -0.0,
+                                   1.0,
+                                   -3.5,
+                                   0.1,
+                                   1.0 / 3,
+                                   2.0 / 3,
+                                   1e20,
+                                   1e-5,
+                                   1e-300,
+                                   1e300,
+                                   1e16,
+                                   1e15,
+                                   0.0001,
+                                   5e-324,
+                                   1e21,
+                                   1e22,
+                                   DBL_MAX,
+                                   DBL_MIN,
+                                   -DBL_MAX,
+                                   4.5e100,
+                                   -7.25e-12,
+                                   12.345678901234567,
+                                   123456789012345678.0};
     for (size_t i = 0; i < ARRAY_SIZE(reals); i++) {
         struct buf b = BUF_INIT(100);
         struct jsonw w;
@@ -244,6 +303,52 @@ static void test_numbers(void **state)
     buf_release(&b);
 }
 
+/* jsonw_time writes what time_format_iso writes, for any time. */
+static void test_times(void **state)
+{
+    UNUSED(state);
+    static const op_time fixed[] = {1,
+                                    999,
+                                    1000,
+                                    86399999,
+                                    86400000,
+                                    951782400000 /* 2000-02-29 */,
+                                    951868800000,
+                                    4107542400000 /* 2100-02-28 */,
+                                    4107628800000 /* 2100-03-01 */,
+                                    1769860800123,
+                                    253402300799999 /* 9999-12-31T23:59:59.999 */,
+                                    253402300800000 /* year 10000 */,
+                                    -1,
+                                    -1000,
+                                    -86400001,
+                                    -62135596800000 /* 0001-01-01 */,
+                                    INT64_C(1) << 50};
+    char want[32];
+    struct buf b = BUF_INIT(100);
+    struct jsonw w;
+    unsigned seed = 4242;
+    for (size_t i = 0; i < ARRAY_SIZE(fixed) + 200000; i++) {
+        op_time t;
+        if (i < ARRAY_SIZE(fixed))
+            t = fixed[i];
+        else if (i % 2) /* any day up to 9999 */
+            t = (op_time)((((uint64_t)rand_r(&seed) << 31) | (uint64_t)rand_r(&seed)) %
+                          (uint64_t)253402300800000);
+        else /* near now, where the data is */
+            t = 1600000000000 + (op_time)rand_r(&seed) * 100;
+        size_t n = time_format_iso(t, want);
+        buf_clear(&b);
+        jsonw_init_buf(&w, &b);
+        jsonw_time(&w, NULL, t);
+        size_t len;
+        const char *text = finish(&w, &len);
+        if (len != n + 2 || text[0] != '"' || memcmp(text + 1, want, n) != 0 || text[n + 1] != '"')
+            fail_msg("t=%" PRId64 ": %s, want \"%s\"", t, text, want);
+    }
+    buf_release(&b);
+}
+
 static void test_scalars(void **state)
 {
     UNUSED(state);
@@ -264,10 +369,11 @@ static void test_scalars(void **state)
     jsonw_object_end(&w);
     size_t len;
     const char *text = finish(&w, &len);
-    assert_string_equal(text, "{\"t\":true,\"f\":false,\"n\":null,\"s\":null,\"id0\":null,\"id\":42,"
-                              "\"unset\":null,\"at\":\"2026-01-31T12:00:00.123Z\","
-                              "\"epoch_ms\":\"1970-01-01T00:00:00.001Z\","
-                              "\"raw\":{\"plan\":\"pro\",\"seats\":5}}");
+    assert_string_equal(text,
+                        "{\"t\":true,\"f\":false,\"n\":null,\"s\":null,\"id0\":null,\"id\":42,"
+                        "\"unset\":null,\"at\":\"2026-01-31T12:00:00.123Z\","
+                        "\"epoch_ms\":\"1970-01-01T00:00:00.001Z\","
+                        "\"raw\":{\"plan\":\"pro\",\"seats\":5}}");
     json_t *back = parse(text, len);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(back, "raw"), "seats")), 5);
     json_decref(back);
@@ -348,14 +454,12 @@ static void write_tree(struct jsonw *w, const char *key, json_t *j)
     switch (json_typeof(j)) {
     case JSON_OBJECT:
         jsonw_object_begin(w, key);
-        json_object_foreach(j, k, v)
-            write_tree(w, k, v);
+        json_object_foreach(j, k, v) write_tree(w, k, v);
         jsonw_object_end(w);
         break;
     case JSON_ARRAY:
         jsonw_array_begin(w, key);
-        json_array_foreach(j, i, v)
-            write_tree(w, NULL, v);
+        json_array_foreach(j, i, v) write_tree(w, NULL, v);
         jsonw_array_end(w);
         break;
     case JSON_STRING:
@@ -518,8 +622,7 @@ static void test_big(void **state)
     assert_int_equal(json_array_size(back), 200000);
     json_t *last = json_array_get(back, 199999);
     assert_int_equal(json_integer_value(json_object_get(last, "i")), 199999);
-    assert_string_equal(json_string_value(json_object_get(last, "s")),
-                        "row 199999: \"Привет\"\n");
+    assert_string_equal(json_string_value(json_object_get(last, "s")), "row 199999: \"Привет\"\n");
     json_decref(back);
     arena_release(&a);
 
@@ -578,6 +681,37 @@ static void test_cap(void **state)
     assert_int_equal(jsonw_finish(&w, NULL, NULL), OP_ERR_NOMEM);
     arena_release(&small);
 
+    /* buf mode, far past the writer's staging area: the same text as arena mode */
+    struct buf big = BUF_INIT(8 << 20);
+    struct arena ba = ARENA_INIT(0);
+    struct jsonw wb, wa;
+    char *longs = malloc(5000);
+    assert_non_null(longs);
+    memset(longs, 'z', 4999);
+    longs[4999] = '\0';
+    jsonw_init_buf(&wb, &big);
+    jsonw_init_arena(&wa, &ba, 8 << 20);
+    struct jsonw *both[] = {&wb, &wa};
+    for (int k = 0; k < 2; k++) {
+        jsonw_array_begin(both[k], NULL);
+        for (int i = 0; i < 20000; i++) {
+            jsonw_int(both[k], NULL, i);
+            if (i % 1000 == 0) jsonw_str(both[k], NULL, longs); /* bigger than the stage */
+            jsonw_str(both[k], NULL, "Привет \"мир\"\n");
+        }
+        jsonw_array_end(both[k]);
+    }
+    size_t lb, la;
+    const char *tb = finish(&wb, &lb), *ta = finish(&wa, &la);
+    assert_int_equal(lb, la);
+    assert_memory_equal(tb, ta, la);
+    json_t *back = parse(tb, lb);
+    assert_int_equal(json_array_size(back), 20000 * 2 + 20);
+    json_decref(back);
+    free(longs);
+    buf_release(&big);
+    arena_release(&ba);
+
     /* buf mode: the buf's cap; what is already in the buf stays */
     struct buf b = BUF_INIT(20);
     buf_puts(&b, "data=");
@@ -601,15 +735,52 @@ static void test_valid(void **state)
 {
     UNUSED(state);
     static const char *const good[] = {
-        "{}", "[]", " {\"a\":1} ", "{\"plan\":\"pro\",\"n\":-1.5e+3,\"x\":null,\"t\":true}",
-        "0", "-0", "1.25", "1E5", "\"\"", "\"\\u00e9\\ud83d\\ude00\\\"\\\\\\/\\b\\f\\n\\r\\t\"",
-        "[1,[2,[3,{}]]]", "\"Привет 😀\"", "false", "\n\t\r [ ] ",
+        "{}",
+        "[]",
+        " {\"a\":1} ",
+        "{\"plan\":\"pro\",\"n\":-1.5e+3,\"x\":null,\"t\":true}",
+        "0",
+        "-0",
+        "1.25",
+        "1E5",
+        "\"\"",
+        "\"\\u00e9\\ud83d\\ude00\\\"\\\\\\/\\b\\f\\n\\r\\t\"",
+        "[1,[2,[3,{}]]]",
+        "\"Привет 😀\"",
+        "false",
+        "\n\t\r [ ] ",
     };
     static const char *const bad[] = {
-        "", " ", "{", "}", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "{a:1}", "01", "1.", "-", ".5",
-        "1e", "+1", "\"unterminated", "\"ctl\x01\"", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"",
-        "\"\\udc00\"", "\"\\ud800\\u0041\"", "\"\xc3\"", "\"\xed\xa0\x80\"", "tru", "nul",
-        "{} {}", "[1] x", "{\"a\":1}}", "NaN", "Infinity",
+        "",
+        " ",
+        "{",
+        "}",
+        "[1,]",
+        "{\"a\":1,}",
+        "{\"a\" 1}",
+        "{a:1}",
+        "01",
+        "1.",
+        "-",
+        ".5",
+        "1e",
+        "+1",
+        "\"unterminated",
+        "\"ctl\x01\"",
+        "\"\\x\"",
+        "\"\\u12\"",
+        "\"\\ud800\"",
+        "\"\\udc00\"",
+        "\"\\ud800\\u0041\"",
+        "\"\xc3\"",
+        "\"\xed\xa0\x80\"",
+        "tru",
+        "nul",
+        "{} {}",
+        "[1] x",
+        "{\"a\":1}}",
+        "NaN",
+        "Infinity",
     };
     for (size_t i = 0; i < ARRAY_SIZE(good); i++)
         if (!jsonw_valid(good[i], strlen(good[i]))) fail_msg("should be valid: %s", good[i]);
@@ -643,12 +814,19 @@ static void test_valid(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_strings),      cmocka_unit_test(test_strings_random),
-        cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_scalars),      cmocka_unit_test(test_nesting),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_strings_random),
+        cmocka_unit_test(test_strings_every_offset),
+        cmocka_unit_test(test_times),
+        cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_scalars),
+        cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_trees_match_jansson),
-        cmocka_unit_test(test_misuse),       cmocka_unit_test(test_big),
-        cmocka_unit_test(test_cap),          cmocka_unit_test(test_valid),
+        cmocka_unit_test(test_misuse),
+        cmocka_unit_test(test_big),
+        cmocka_unit_test(test_cap),
+        cmocka_unit_test(test_valid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

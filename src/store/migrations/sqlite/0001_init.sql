@@ -148,7 +148,7 @@ CREATE UNIQUE INDEX macros_name ON macros(name COLLATE NOCASE);
 -- The event log: every change to every object, append only.
 CREATE TABLE events (
     id        INTEGER PRIMARY KEY,
-    action_id INTEGER NOT NULL,
+    action_id INTEGER,          -- NULL: the action's first event, whose action_id is its id
     entity    INTEGER NOT NULL,
     entity_id INTEGER NOT NULL,
     at        INTEGER NOT NULL,
@@ -190,10 +190,10 @@ CREATE INDEX api_tokens_user ON api_tokens(user_id);
 
 -- Full-text search over subjects, descriptions and comments, with the
 -- stemming tokenizer "opora" (Russian and English word forms, see fts_stem.c).
-CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, description, content='tickets',
-    content_rowid='id', tokenize='opora');
-CREATE VIRTUAL TABLE comments_fts USING fts5(body, content='comments', content_rowid='id',
-    tokenize='opora');
+-- Contentless (the text lives in tickets and comments); documents are indexed
+-- under their negated id so that ascending rowid order is newest first.
+CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, description, content='', tokenize='opora');
+CREATE VIRTUAL TABLE comments_fts USING fts5(body, content='', tokenize='opora');
 
 -- The store keeps both indexes itself (sq_fts_ticket, comment_insert): triggers
 -- would make every ticket and comment write need a statement journal.
