@@ -44,18 +44,6 @@ op_rc app_init(struct app *app, struct store *store, const struct app_config *cf
         app_release(app);
         return op_fail(err, rc, "files_dir", MSG_ERR_FILES_DIR, cfg->files_dir);
     }
-    /* a real hash with the configured cost, verified when an email is unknown */
-    struct arena a = ARENA_INIT(0);
-    char *h;
-    uint8_t pw[16];
-    randombytes_buf(pw, sizeof(pw));
-    char pwtext[33];
-    sodium_bin2hex(pwtext, sizeof(pwtext), pw, sizeof(pw));
-    if (app_password_hash(app, pwtext, &a, &h, err) || !(app->dummy_hash = strdup(h))) {
-        arena_release(&a);
-        goto nomem;
-    }
-    arena_release(&a);
     return OP_OK;
 nomem:
     app_release(app);
