@@ -238,26 +238,27 @@ static int stem_tokenize(Fts5Tokenizer *p, void *ctx, int flags, const char *tex
 
 /* ---- registration ---- */
 
-int fts_stem_register(sqlite3 *db)
+int fts_api_get(sqlite3 *db, fts5_api **out)
 {
     fts5_api *api = NULL;
     sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", NULL);
+    if (rc == SQLITE_OK) rc = sqlite3_step(stmt) == SQLITE_ROW ? SQLITE_OK : SQLITE_ERROR;
+    if (rc == SQLITE_OK && (!api || api->iVersion < 2)) rc = SQLITE_ERROR;
+    sqlite3_finalize(stmt);
+    *out = rc == SQLITE_OK ? api : NULL;
+    return rc;
+}
+
+int fts_stem_register(sqlite3 *db)
+{
+    fts5_api *api = NULL;
     struct fts_stem_module *module = NULL;
     /* FTS5 copies this struct, so it need not outlive the call. */
     fts5_tokenizer methods = {stem_create, stem_delete, stem_tokenize};
-    int rc;
-
-    rc = sqlite3_prepare_v2(db, "SELECT fts5(?1)", -1, &stmt, NULL);
+    int rc = fts_api_get(db, &api);
     if (rc != SQLITE_OK) goto end;
-    rc = sqlite3_bind_pointer(stmt, 1, &api, "fts5_api_ptr", NULL);
-    if (rc != SQLITE_OK) goto end;
-    rc = sqlite3_step(stmt);
-    if (rc != SQLITE_ROW) goto end;
-    rc = SQLITE_OK;
-    if (!api || api->iVersion < 2) {
-        rc = SQLITE_ERROR;
-        goto end;
-    }
 
     module = sqlite3_malloc(sizeof(*module));
     if (!module) {
@@ -273,6 +274,5 @@ int fts_stem_register(sqlite3 *db)
     module = NULL;
 end:
     sqlite3_free(module);
-    sqlite3_finalize(stmt);
     return rc;
 }

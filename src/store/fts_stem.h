@@ -33,4 +33,9 @@
  * available; the message is then in sqlite3_errmsg(db)). */
 int fts_stem_register(sqlite3 *db);
 
+/* The FTS5 API of db (to register tokenizers and functions), or an SQLite
+ * error code when FTS5 is not there. */
+struct fts5_api;
+int fts_api_get(sqlite3 *db, struct fts5_api **out);
+
 #endif

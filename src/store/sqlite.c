@@ -16,6 +16,7 @@
 
 #include "base/log.h"
 #include "base/timeutil.h"
+#include "store/fts_rank.h"
 #include "store/fts_stem.h"
 #include "store/migrations.h"
 #include "store/sqliteInt.h"
@@ -516,6 +517,7 @@ static op_rc conn_open(const char *path, bool writer, bool create, bool durable,
     int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     int src = sqlite3_open_v2(path, &c->db, flags, NULL);
     if (src == SQLITE_OK) src = fts_stem_register(c->db);
+    if (src == SQLITE_OK) src = fts_rank_register(c->db);
     if (src == SQLITE_OK) {
         sqlite3_extended_result_codes(c->db, 1);
         src = sqlite3_busy_timeout(c->db, SQ_BUSY_TIMEOUT_MS);

@@ -11,7 +11,7 @@
 #include "store/sqliteInt.h"
 
 #define TICKET_LIMIT_MAX 1000
-#define SEARCH_CANDIDATES 2000 /* best matches taken from each FTS table */
+#define SEARCH_CANDIDATES 500 /* best matches taken from each FTS table */
 #define TAGS_MAX 65536         /* bytes of the space-separated tags column */
 
 #define TICKET_COLS                                                                                \
@@ -600,20 +600,21 @@ op_rc sq_ticket_search(struct store_tx *t, const char *query, const struct ticke
     /* The text part first, materialized. Each index gives its newest
      * SEARCH_CANDIDATES matches: documents are indexed under the negated id
      * (see sq_fts_ticket), so FTS5's natural ascending rowid order is newest
-     * first, it stops at the limit, and it computes bm25 only for the rows
-     * it returns. (Ordering all matches by rank would score every one of
-     * them - hundreds of thousands for common words - and a descending walk
-     * loads whole doclists.) The candidates are then ranked: the best of a
-     * ticket's own text (subject weighs 4, description 1, counted double) and
-     * its comments; only they are joined with the filters and the scope. */
+     * first, it stops at the limit, and it ranks only the rows it returns
+     * with opora_rank (fts_rank.h), which reads nothing but the row (bm25
+     * reads every row of every term; ordering all matches by rank would score
+     * all of them - hundreds of thousands for common words - and a descending
+     * walk loads whole doclists). The candidates are then ranked: the best of
+     * a ticket's own text (subject weighs 8, description 2) and its comments
+     * (1); only they are joined with the filters and the scope. */
     sq_q_sql(&q,
              "WITH m(id, rank) AS MATERIALIZED (SELECT id, min(rank) FROM ("
-             "SELECT * FROM (SELECT -rowid AS id, 2.0 * bm25(tickets_fts, 4.0, 1.0) AS rank "
+             "SELECT * FROM (SELECT -rowid AS id, opora_rank(tickets_fts, 8.0, 2.0) AS rank "
              "FROM tickets_fts WHERE tickets_fts MATCH ?1 ORDER BY rowid LIMIT %d) "
              "UNION ALL ",
              SEARCH_CANDIDATES);
     sq_q_sql(&q,
-             "SELECT * FROM (SELECT c.ticket_id AS id, bm25(comments_fts) AS rank "
+             "SELECT * FROM (SELECT c.ticket_id AS id, opora_rank(comments_fts) AS rank "
              "FROM comments_fts JOIN comments c ON c.id = -comments_fts.rowid "
              "WHERE comments_fts MATCH ?1%s ORDER BY comments_fts.rowid LIMIT %d)"
              ") GROUP BY id) ",
