@@ -626,7 +626,7 @@ op_rc sq_ticket_search(struct store_tx *t, const char *query, const struct ticke
         rc = out->v ? OP_OK : OP_ERR_NOMEM;
         goto end;
     }
-    sq_q_sql(&q, " ORDER BY m.rank, t.id LIMIT ? OFFSET ?");
+    sq_q_sql(&q, " ORDER BY m.rank, t.id DESC LIMIT ? OFFSET ?");
     sq_q_int(&q, (int64_t)f->limit + 1);
     sq_q_int(&q, offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
     if ((rc = sq_q_prep(tx, &q, &st))) goto end;
