@@ -310,6 +310,8 @@ op_rc app_attachment_open(struct app *app, const struct attachment *at, int *fd,
                           struct op_err *err);
 
 /* ---- health ---- */
-op_rc app_health(struct app *app, struct store_counts *counts, struct op_err *err);
+/* Whether the database answers a read, cheaply (a load balancer asks often):
+ * OP_OK, or what the store said. */
+op_rc app_health(struct app *app, struct op_err *err);
 
 #endif

@@ -9,8 +9,7 @@
 void h_health(struct http_req *r)
 {
     struct op_err err = {0};
-    struct store_counts counts;
-    op_rc rc = app_health(api_app(r), &counts, &err);
+    op_rc rc = app_health(api_app(r), &err);
     if (rc) {
         /* whatever the store said, to a balancer it means "not now" */
         log_warn("component=api msg=\"health check failed\" rc=%s", op_rc_name(rc));
