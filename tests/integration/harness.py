@@ -248,7 +248,8 @@ class Client:
             try:
                 r = conn.getresponse()
                 payload = r.read()
-            except (ConnectionError, http.client.HTTPException, socket.timeout, OSError) as e:
+            except (ConnectionError, http.client.HTTPException, socket.timeout, OSError,
+                    AttributeError) as e:  # AttributeError: the socket was closed under it
                 raise ServerGone("%s %s: %s: %s" % (method, path, type(e).__name__, e))
             return Resp(method, path, shown, r.status, r.headers, payload)
         except (ConnectionRefusedError, socket.timeout) as e:
