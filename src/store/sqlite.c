@@ -26,7 +26,7 @@
 #define SQ_BATCH_MAX 512 /* jobs per group commit */
 #define SQ_BUSY_TIMEOUT_MS 5000
 #define SQ_CACHE_WRITER_KIB 32768 /* page cache of the write connection */
-#define SQ_CACHE_READER_KIB 32768  /* ... of each read connection */
+#define SQ_CACHE_READER_KIB 8192  /* ... of each read connection */
 #define SQ_CACHE_BULK_KIB (128 * 1024) /* ... of the writer of a bulk load */
 #define SQ_STMT_CACHE_MAX 512     /* cached statements per connection */
 
