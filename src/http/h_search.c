@@ -3,7 +3,7 @@
 
 #include "http/apiInt.h"
 
-/* [{"score": s, "ticket": {...}}, ...]; the store's bm25 rank is lower-is-better
+/* [{"score": s, "ticket": {...}}, ...]; the store's rank (opora_rank) is lower-is-better
  * and negative, so it is turned around: a higher score is a better match. */
 static void results(struct jsonw *w, const struct ticket_page *page, const struct search_hit *hits)
 {

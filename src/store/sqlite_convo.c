@@ -43,7 +43,7 @@ static op_rc comment_insert(struct sq_tx *tx, struct comment *c)
     /* the full-text index, kept here rather than by a trigger (sq_fts_ticket) */
     if ((rc = sq_prep(tx, "INSERT INTO comments_fts(rowid, body) VALUES (?, ?)", &st)))
         return rc;
-    src = sq_bind_int(st, 1, -id); /* negated: newest first (sq_fts_ticket) */
+    src = sq_bind_int(st, 1, id);
     src = src ? src : sq_bind_text(st, 2, c->body);
     rc = src ? sq_fail(tx, src, "comment_insert") : sq_step_done(tx, st, "comment_insert");
     sq_done(tx, st);

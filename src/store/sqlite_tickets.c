@@ -167,15 +167,15 @@ static op_rc tags_store(struct sq_tx *tx, int64_t ticket_id, const char *old_tag
     return rc;
 }
 
-/* The full-text index is kept by these calls, not by triggers. Documents
- * are indexed under their negated id, so that FTS5's ascending rowid order -
- * the one it can stop early in - is newest first (sq_ticket_search). The FTS
- * tables are contentless: nothing is read back from them but rowids and
- * ranks. Triggers are not used: a trigger
+/* The full-text index is kept by these calls, not by triggers: a trigger
  * makes every INSERT and UPDATE of a ticket or comment a multi-row statement
  * that needs a statement journal, which costs a copy of each page it touches
  * (most of a bulk load's time). The store is the only writer, so the index
- * cannot be bypassed. */
+ * cannot be bypassed. The FTS tables are contentless: nothing is read back
+ * from them but rowids and ranks. Rowids are the ids, ascending: FTS5 keeps
+ * its pending terms in memory only while rowids grow (a smaller one flushes
+ * them to disk at every insert, which halved the write rate when documents
+ * were indexed under negated ids). */
 op_rc sq_fts_ticket(struct sq_tx *tx, int64_t id, const char *old_subject,
                     const char *old_description, const char *subject, const char *description)
 {
@@ -186,7 +186,7 @@ op_rc sq_fts_ticket(struct sq_tx *tx, int64_t id, const char *old_subject,
         if ((rc = sq_prep(tx, "INSERT INTO tickets_fts(tickets_fts, rowid, subject, description) "
                               "VALUES ('delete', ?, ?, ?)", &st)))
             return rc;
-        src = sq_bind_int(st, 1, -id);
+        src = sq_bind_int(st, 1, id);
         src = src ? src : sq_bind_text(st, 2, old_subject);
         src = src ? src : sq_bind_text(st, 3, old_description);
         rc = src ? sq_fail(tx, src, "fts_ticket") : sq_step_done(tx, st, "fts_ticket");
@@ -197,7 +197,7 @@ op_rc sq_fts_ticket(struct sq_tx *tx, int64_t id, const char *old_subject,
     if ((rc = sq_prep(tx, "INSERT INTO tickets_fts(rowid, subject, description) VALUES (?, ?, ?)",
                       &st)))
         return rc;
-    src = sq_bind_int(st, 1, -id);
+    src = sq_bind_int(st, 1, id);
     src = src ? src : sq_bind_text(st, 2, subject);
     src = src ? src : sq_bind_text(st, 3, description);
     rc = src ? sq_fail(tx, src, "fts_ticket") : sq_step_done(tx, st, "fts_ticket");
@@ -598,25 +598,24 @@ op_rc sq_ticket_search(struct store_tx *t, const char *query, const struct ticke
     sqlite3_stmt *st = NULL;
     sq_q_init(&q);
     /* The text part first, materialized. Each index gives its newest
-     * SEARCH_CANDIDATES matches: documents are indexed under the negated id
-     * (see sq_fts_ticket), so FTS5's natural ascending rowid order is newest
-     * first, it stops at the limit, and it ranks only the rows it returns
-     * with opora_rank (fts_rank.h), which reads nothing but the row (bm25
-     * reads every row of every term; ordering all matches by rank would score
-     * all of them - hundreds of thousands for common words - and a descending
-     * walk loads whole doclists). The candidates are then ranked: the best of
-     * a ticket's own text (subject weighs 8, description 2) and its comments
-     * (1); only they are joined with the filters and the scope. */
+     * SEARCH_CANDIDATES matches (FTS5 walks the doclists by descending rowid
+     * and stops at the limit) and ranks only those, with opora_rank
+     * (fts_rank.h), which reads nothing but the row: bm25 reads every row of
+     * every term, and ordering all matches by rank would score all of them -
+     * hundreds of thousands for common words. The candidates are then
+     * ranked: the best of a ticket's own text (subject weighs 8, description
+     * 2) and its comments (1); only they are joined with the filters and the
+     * scope. */
     sq_q_sql(&q,
              "WITH m(id, rank) AS MATERIALIZED (SELECT id, min(rank) FROM ("
-             "SELECT * FROM (SELECT -rowid AS id, opora_rank(tickets_fts, 8.0, 2.0) AS rank "
-             "FROM tickets_fts WHERE tickets_fts MATCH ?1 ORDER BY rowid LIMIT %d) "
+             "SELECT * FROM (SELECT rowid AS id, opora_rank(tickets_fts, 8.0, 2.0) AS rank "
+             "FROM tickets_fts WHERE tickets_fts MATCH ?1 ORDER BY rowid DESC LIMIT %d) "
              "UNION ALL ",
              SEARCH_CANDIDATES);
     sq_q_sql(&q,
              "SELECT * FROM (SELECT c.ticket_id AS id, opora_rank(comments_fts) AS rank "
-             "FROM comments_fts JOIN comments c ON c.id = -comments_fts.rowid "
-             "WHERE comments_fts MATCH ?1%s ORDER BY comments_fts.rowid LIMIT %d)"
+             "FROM comments_fts JOIN comments c ON c.id = comments_fts.rowid "
+             "WHERE comments_fts MATCH ?1%s ORDER BY comments_fts.rowid DESC LIMIT %d)"
              ") GROUP BY id) ",
              scope->public_only ? " AND c.public = 1" : "", SEARCH_CANDIDATES);
     sq_q_text(&q, match);

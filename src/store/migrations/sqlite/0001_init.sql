@@ -190,8 +190,7 @@ CREATE INDEX api_tokens_user ON api_tokens(user_id);
 
 -- Full-text search over subjects, descriptions and comments, with the
 -- stemming tokenizer "opora" (Russian and English word forms, see fts_stem.c).
--- Contentless (the text lives in tickets and comments); documents are indexed
--- under their negated id so that ascending rowid order is newest first.
+-- Contentless (the text lives in tickets and comments); rowid = the id.
 CREATE VIRTUAL TABLE tickets_fts USING fts5(subject, description, content='', tokenize='opora');
 CREATE VIRTUAL TABLE comments_fts USING fts5(body, content='', tokenize='opora');
 
