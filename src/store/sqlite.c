@@ -530,9 +530,16 @@ static op_rc conn_open(const char *path, bool writer, bool create, bool durable,
         src = conn_pragma(c->db, sql, NULL);
     }
     if (src == SQLITE_OK) src = conn_pragma(c->db, "PRAGMA foreign_keys=ON", NULL);
-    /* temp_store stays FILE: with MEMORY the statement sub-journal never spills and each
-     * statement with a trigger walks it on release, which made big transactions
-     * quadratic; as a file it spills past 64 KiB and truncating is cheap */
+    /* Savepoints and statements that may fail halfway (any insert into a
+     * table with foreign keys) keep the pages they change in a sub-journal.
+     * With temp_store=FILE it moves to a temporary file past 64 KiB and every
+     * page after that is a write(2) - a create touches ~30 pages, so the
+     * server's writer keeps it in memory (its jobs are small; the journal is
+     * emptied after each). A bulk load keeps FILE: an in-memory journal is
+     * walked from its start at every statement, quadratic in a job of
+     * thousands of tickets. */
+    if (src == SQLITE_OK && writer && durable)
+        src = conn_pragma(c->db, "PRAGMA temp_store=MEMORY", NULL);
     if (src == SQLITE_OK) {
         /* a bulk load (not durable) touches every index at random: give its
          * writer a big cache so that the working set stays in memory */
