@@ -23,6 +23,11 @@ static op_time wall_clock(void *ctx)
     return time_now_ms();
 }
 
+void auth_changed(struct app *app)
+{
+    atomic_fetch_add(&app->auth_gen, 1);
+}
+
 op_time app_now(const struct app *app)
 {
     return app->clock(app->clock_ctx);
@@ -39,6 +44,8 @@ op_rc app_init(struct app *app, struct store *store, const struct app_config *cf
     app->clock = wall_clock;
     if (!(app->logins = ratelimit_new(4096, cfg->login_max_failures, cfg->login_window_s)))
         goto nomem;
+    if (!(app->auth_cache = authcache_new(4096)))
+        goto nomem;
     op_rc rc = filestore_open(cfg->files_dir, &app->files);
     if (rc) {
         app_release(app);
@@ -53,6 +60,8 @@ nomem:
 void app_release(struct app *app)
 {
     ratelimit_free(app->logins);
+    authcache_free(app->auth_cache);
+    app->auth_cache = NULL;
     filestore_close(app->files);
     free(app->dummy_hash);
     app->logins = NULL;

@@ -10,6 +10,8 @@
 #ifndef OPORA_APP_H
 #define OPORA_APP_H
 
+#include <stdatomic.h>
+
 #include "base/arena.h"
 #include "base/rc.h"
 #include "core/macro.h"
@@ -47,6 +49,8 @@ struct app {
     struct ratelimit *logins;
     struct filestore *files;
     char *dummy_hash;              /* verified against when an email is unknown */
+    struct authcache *auth_cache;  /* credentials resolved in the last second */
+    _Atomic uint64_t auth_gen;     /* bumped when a user, group, organization or credential changes */
     /* When set, every call runs inside this transaction instead of its own:
      * bulk generators (opora demo) put thousands of calls in one commit. Only
      * for single-threaded tools; a failing call is not rolled back alone. */

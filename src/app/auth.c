@@ -225,6 +225,7 @@ op_rc app_logout(struct app *app, const char *session_token, struct op_err *err)
         return op_fail(err, OP_ERR_AUTH, NULL, MSG_ERR_AUTH_REQUIRED);
     secret_hash(session_token, j.hash);
     op_rc rc = app_run(app, false, logout_fn, &j);
+    auth_changed(app);
     return rc == OP_ERR_NOTFOUND ? OP_OK : rc;
 }
 
@@ -268,6 +269,10 @@ op_rc app_auth_session(struct app *app, const char *token, enum via via, struct 
     if (!token || !*token || strlen(token) > 128)
         return op_fail(err, OP_ERR_AUTH, NULL, MSG_ERR_AUTH_REQUIRED);
     secret_hash(token, j.hash);
+    uint64_t gen = atomic_load(&app->auth_gen);
+    int64_t mono = time_mono_us() / 1000;
+    if (authcache_get(app->auth_cache, AUTHCACHE_SESSION, j.hash, gen, mono, via, a, out))
+        return OP_OK;
     op_rc rc = app_run(app, true, session_auth_fn, &j);
     if (rc == OP_ERR_AUTH)
         return op_fail(err, OP_ERR_AUTH, NULL, MSG_ERR_SESSION_EXPIRED);
@@ -277,6 +282,8 @@ op_rc app_auth_session(struct app *app, const char *token, enum via via, struct 
         j.expires = j.at + app->cfg.session_ttl_ms;
         app_run(app, false, session_touch_fn, &j);
     }
+    authcache_put(app->auth_cache, AUTHCACHE_SESSION, j.hash, gen,
+                  mono + MIN((int64_t)AUTHCACHE_TTL_MS, j.s.expires_at - j.at), out);
     return OP_OK;
 }
 
@@ -305,6 +312,10 @@ op_rc app_auth_token(struct app *app, const char *token, enum via via, struct ar
     if (!token || strncmp(token, TOKEN_PREFIX, strlen(TOKEN_PREFIX)) != 0 || strlen(token) > 128)
         return op_fail(err, OP_ERR_AUTH, NULL, MSG_ERR_TOKEN_INVALID);
     secret_hash(token, j.hash);
+    uint64_t gen = atomic_load(&app->auth_gen);
+    int64_t mono = time_mono_us() / 1000;
+    if (authcache_get(app->auth_cache, AUTHCACHE_TOKEN, j.hash, gen, mono, via, a, out))
+        return OP_OK;
     op_rc rc = app_run(app, true, token_auth_fn, &j);
     if (rc == OP_ERR_AUTH)
         return op_fail(err, OP_ERR_AUTH, NULL, MSG_ERR_TOKEN_INVALID);
@@ -312,6 +323,7 @@ op_rc app_auth_token(struct app *app, const char *token, enum via via, struct ar
         return op_fail(err, rc, NULL, MSG_NONE);
     if (j.touch)
         app_run(app, false, token_touch_fn, &j);
+    authcache_put(app->auth_cache, AUTHCACHE_TOKEN, j.hash, gen, mono + AUTHCACHE_TTL_MS, out);
     return OP_OK;
 }
 
@@ -405,5 +417,8 @@ op_rc app_token_revoke(struct app *app, const struct actor *who, int64_t token_i
                        struct op_err *err)
 {
     struct token_job j = {.app = app, .who = who, .token_id = token_id, .err = err};
-    return app_run(app, false, token_revoke_fn, &j);
+    op_rc rc = app_run(app, false, token_revoke_fn, &j);
+    if (rc == OP_OK)
+        auth_changed(app);
+    return rc;
 }

@@ -32,6 +32,22 @@ int ratelimit_check(struct ratelimit *rl, const char *key, op_time now);
 void ratelimit_fail(struct ratelimit *rl, const char *key, op_time now);
 void ratelimit_reset(struct ratelimit *rl, const char *key);
 
+/* ---- authcache.c: resolved credentials, for a second ---- */
+
+#define AUTHCACHE_TTL_MS 1000
+enum { AUTHCACHE_SESSION = 1, AUTHCACHE_TOKEN = 2 };
+struct authcache;
+struct authcache *authcache_new(size_t slots);
+void authcache_free(struct authcache *c);
+/* Copies the actor remembered for key into out (strings from a) when there
+ * is one made at generation gen and not older than its time. */
+bool authcache_get(struct authcache *c, int kind, const uint8_t key[32], uint64_t gen,
+                   int64_t now_ms, enum via via, struct arena *a, struct actor *out);
+void authcache_put(struct authcache *c, int kind, const uint8_t key[32], uint64_t gen,
+                   int64_t until_ms, const struct actor *who);
+/* Something that decides who may do what changed: forget every credential. */
+void auth_changed(struct app *app);
+
 /* ---- tx helpers (txutil.c) ---- */
 
 /* Appends the events of l; the first event's id becomes the action id of the

@@ -305,7 +305,10 @@ op_rc app_user_update(struct app *app, const struct actor *who, int64_t id,
         if ((rc = app_password_hash(app, in->password, a, (char **)&j.password_hash, err)))
             return rc;
     }
-    return app_run(app, false, user_update_fn, &j);
+    op_rc rc2 = app_run(app, false, user_update_fn, &j);
+    if (rc2 == OP_OK)
+        auth_changed(app); /* role, level, organization, activity, password */
+    return rc2;
 }
 
 struct user_read_job {
@@ -492,7 +495,10 @@ op_rc app_org_update(struct app *app, const struct actor *who, int64_t id,
         return op_fail(err, OP_ERR_NOTFOUND, NULL, MSG_ERR_NOT_FOUND);
     struct org_job j = {.app = app, .who = who, .id = id, .in = in, .a = a, .out = out,
                         .err = err};
-    return app_run(app, false, org_write_fn, &j);
+    rc = app_run(app, false, org_write_fn, &j);
+    if (rc == OP_OK)
+        auth_changed(app); /* shared_tickets decides what members see */
+    return rc;
 }
 
 static op_rc org_get_fn(struct store_tx *tx, void *arg)
@@ -643,7 +649,10 @@ op_rc app_group_create(struct app *app, const struct actor *who, const struct gr
     if (rc)
         return rc;
     struct group_job j = {app, who, 0, in, a, out, NULL, NULL, err};
-    return app_run(app, false, group_write_fn, &j);
+    rc = app_run(app, false, group_write_fn, &j);
+    if (rc == OP_OK)
+        auth_changed(app); /* members see the group's tickets */
+    return rc;
 }
 
 op_rc app_group_update(struct app *app, const struct actor *who, int64_t id,
@@ -656,7 +665,10 @@ op_rc app_group_update(struct app *app, const struct actor *who, int64_t id,
     if (id <= 0)
         return op_fail(err, OP_ERR_NOTFOUND, NULL, MSG_ERR_NOT_FOUND);
     struct group_job j = {app, who, id, in, a, out, NULL, NULL, err};
-    return app_run(app, false, group_write_fn, &j);
+    rc = app_run(app, false, group_write_fn, &j);
+    if (rc == OP_OK)
+        auth_changed(app);
+    return rc;
 }
 
 static op_rc group_get_fn(struct store_tx *tx, void *arg)
