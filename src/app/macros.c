@@ -78,11 +78,10 @@ static op_rc macro_write_fn(struct store_tx *tx, void *arg)
     event_list_init(&l, j->a, ENTITY_MACRO, m.id, now, j->who->id, j->who->via);
     if (!j->id)
         rc = event_add_ids(&l, EV_CREATED, "", 0, m.id, NULL);
-    if (!rc && strcmp(j->id ? old.name : "", m.name))
-        rc = event_add(&l, EV_CHANGED, "name", j->id ? old.name : "", m.name, NULL);
-    if (!rc && j->id && old.active != m.active)
-        rc = event_add(&l, EV_CHANGED, "active", old.active ? "true" : "false",
-                       m.active ? "true" : "false", NULL);
+    if (!rc)
+        rc = event_add_if_changed(&l, "name", old.name, m.name);
+    if (!rc && j->id)
+        rc = event_add_flag_if_changed(&l, "active", old.active, m.active);
     if (!rc && j->id && (in->set & (MF_ACTIONS | MF_DESCRIPTION)))
         rc = event_add(&l, EV_CHANGED, in->set & MF_ACTIONS ? "actions" : "description", "", "",
                        NULL);

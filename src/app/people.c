@@ -96,16 +96,12 @@ static op_rc user_events(struct store_tx *tx, const struct actor *who, const str
     event_list_init(&l, a, ENTITY_USER, u->id, now, who->id, who->via);
     if (!old)
         rc = event_add_ids(&l, EV_CREATED, "", 0, u->id, NULL);
-#define STR(f)                                                                                \
-    if (!rc && strcmp(o->f ? o->f : "", u->f ? u->f : "") != 0)                              \
-        rc = event_add(&l, EV_CHANGED, #f, o->f, u->f, NULL);
-    STR(name)
-    STR(email)
-    STR(phone)
-    STR(telegram)
-    STR(language)
-    STR(time_zone)
-#undef STR
+    static const char *const texts[] = {"name", "email", "phone", "telegram", "language",
+                                        "time_zone"};
+    const char *was[] = {o->name, o->email, o->phone, o->telegram, o->language, o->time_zone};
+    const char *now_[] = {u->name, u->email, u->phone, u->telegram, u->language, u->time_zone};
+    for (size_t i = 0; !rc && i < ARRAY_SIZE(texts); i++)
+        rc = event_add_if_changed(&l, texts[i], was[i], now_[i]);
     if (!rc && (!old || o->role != u->role))
         rc = event_add(&l, EV_CHANGED, "role", old ? role_name(o->role) : "", role_name(u->role),
                        NULL);
@@ -115,9 +111,8 @@ static op_rc user_events(struct store_tx *tx, const struct actor *who, const str
     if (!rc && o->organization_id != u->organization_id)
         rc = event_add_ids(&l, EV_CHANGED, "organization_id", o->organization_id,
                            u->organization_id, NULL);
-    if (!rc && old && o->active != u->active)
-        rc = event_add(&l, EV_CHANGED, "active", o->active ? "true" : "false",
-                       u->active ? "true" : "false", NULL);
+    if (!rc && old)
+        rc = event_add_flag_if_changed(&l, "active", o->active, u->active);
     if (!rc && password_changed)
         rc = event_add(&l, EV_CHANGED, "password", "", "", NULL);
     if (!rc)
@@ -458,15 +453,15 @@ static op_rc org_write_fn(struct store_tx *tx, void *arg)
     event_list_init(&l, j->a, ENTITY_ORGANIZATION, o.id, now, j->who->id, j->who->via);
     if (!j->id)
         rc = event_add_ids(&l, EV_CREATED, "", 0, o.id, NULL);
-    if (!rc && strcmp(j->id ? old.name : "", o.name))
-        rc = event_add(&l, EV_CHANGED, "name", j->id ? old.name : "", o.name, NULL);
-    if (!rc && strcmp(j->id ? old.domains : "", o.domains))
-        rc = event_add(&l, EV_CHANGED, "domains", j->id ? old.domains : "", o.domains, NULL);
-    if (!rc && strcmp(j->id ? old.notes : "", o.notes))
-        rc = event_add(&l, EV_CHANGED, "notes", j->id ? old.notes : "", o.notes, NULL);
-    if (!rc && old.shared_tickets != o.shared_tickets)
-        rc = event_add(&l, EV_CHANGED, "shared_tickets", old.shared_tickets ? "true" : "false",
-                       o.shared_tickets ? "true" : "false", NULL);
+    if (!rc)
+        rc = event_add_if_changed(&l, "name", old.name, o.name);
+    if (!rc)
+        rc = event_add_if_changed(&l, "domains", old.domains, o.domains);
+    if (!rc)
+        rc = event_add_if_changed(&l, "notes", old.notes, o.notes);
+    if (!rc)
+        rc = event_add_flag_if_changed(&l, "shared_tickets", old.shared_tickets,
+                                       o.shared_tickets);
     if (!rc)
         rc = tx_append_events(tx, &l, &action);
     if (!rc)
@@ -614,14 +609,13 @@ static op_rc group_write_fn(struct store_tx *tx, void *arg)
     event_list_init(&l, j->a, ENTITY_GROUP, g.id, now, j->who->id, j->who->via);
     if (!j->id)
         rc = event_add_ids(&l, EV_CREATED, "", 0, g.id, NULL);
-    if (!rc && strcmp(j->id ? old.name : "", g.name))
-        rc = event_add(&l, EV_CHANGED, "name", j->id ? old.name : "", g.name, NULL);
+    if (!rc)
+        rc = event_add_if_changed(&l, "name", old.name, g.name);
     if (!rc && (!j->id || old.tier != g.tier))
         rc = event_add(&l, EV_CHANGED, "tier", j->id ? tier_name(old.tier) : "",
                        tier_name(g.tier), NULL);
-    if (!rc && strcmp(j->id ? old.description : "", g.description))
-        rc = event_add(&l, EV_CHANGED, "description", j->id ? old.description : "",
-                       g.description, NULL);
+    if (!rc)
+        rc = event_add_if_changed(&l, "description", old.description, g.description);
     if (!rc && (in->set & GF_MEMBERS)) {
         /* members that joined and left, one event each */
         for (size_t i = 0; !rc && i < in->members.n; i++)

@@ -310,6 +310,21 @@ op_rc event_add_ids(struct event_list *l, enum event_kind kind, const char *fiel
     return event_add(l, kind, field, o, n, data);
 }
 
+op_rc event_add_if_changed(struct event_list *l, const char *field, const char *old_value,
+                           const char *new_value)
+{
+    if (strcmp(old_value ? old_value : "", new_value ? new_value : "") == 0)
+        return OP_OK;
+    return event_add(l, EV_CHANGED, field, old_value, new_value, NULL);
+}
+
+op_rc event_add_flag_if_changed(struct event_list *l, const char *field, bool old_value,
+                                bool new_value)
+{
+    return event_add_if_changed(l, field, old_value ? "true" : "false",
+                                new_value ? "true" : "false");
+}
+
 static op_rc diff_custom(const char *old_text, const char *new_text, struct event_list *out)
 {
     op_rc rc = OP_OK;
@@ -368,8 +383,7 @@ op_rc ticket_diff(const struct ticket *old, const struct ticket *t, struct event
             return rc;
     }
 #define STR_FIELD(name)                                                                     \
-    if (strcmp(o->name, t->name) != 0 &&                                                    \
-        (rc = event_add(out, EV_CHANGED, #name, o->name, t->name, NULL)))                   \
+    if ((rc = event_add_if_changed(out, #name, o->name, t->name)))                          \
         return rc;
 #define ENUM_FIELD(name, fn)                                                                \
     if ((!old || o->name != t->name) &&                                                     \

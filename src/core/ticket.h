@@ -101,6 +101,13 @@ op_rc event_add(struct event_list *l, enum event_kind kind, const char *field, c
 op_rc event_add_ids(struct event_list *l, enum event_kind kind, const char *field, int64_t old_id,
                     int64_t new_id, const char *data);
 
+/* Appends EV_CHANGED for field when the texts differ (NULL reads as ""),
+ * nothing when they are the same; a flag is written "true" / "false". */
+op_rc event_add_if_changed(struct event_list *l, const char *field, const char *old_value,
+                           const char *new_value);
+op_rc event_add_flag_if_changed(struct event_list *l, const char *field, bool old_value,
+                                bool new_value);
+
 /* The events that record old -> new: for a new ticket (old NULL) EV_CREATED and
  * an EV_CHANGED for each field that has a value; for a change, an EV_CHANGED
  * per field that differs (custom fields one event per key: "custom_fields.key").
