@@ -8,7 +8,7 @@
 # Sources are found by wildcard: add a .c under src/ and it is built.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium inih
+PKGS    := libmicrohttpd jansson sqlite3 libsodium inih gmime-3.0 libcurl
 CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Werror -Wno-missing-field-initializers \
                -Isrc -Ibuild/gen -g -pthread -MMD -MP
 LIBS    := $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -pthread
@@ -91,3 +91,15 @@ clean:
 	rm -rf build
 
 -include $(shell find build -name '*.d' 2>/dev/null)
+
+# ---- fuzz: libFuzzer targets built with clang (fuzz/*.c; tests/fuzz-run runs them) ----
+FUZZ_SRC := src/channels/mail/parse.c src/base/arena.c src/base/buf.c src/base/utf8.c src/base/rc.c \
+            src/i18n/i18n.c
+.PHONY: fuzz
+fuzz: build/fuzz/mail_parse
+
+build/fuzz/mail_parse: fuzz/mail_parse.c $(FUZZ_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen $(PKGCFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -o $@ fuzz/mail_parse.c $(FUZZ_SRC) $(LIBS)

@@ -2,8 +2,10 @@
 #include "base/common.h"
 
 #include <sodium.h>
+#include <unistd.h>
 
 #include "app/internal.h"
+#include "base/log.h"
 #include "store/files.h"
 
 void app_config_defaults(struct app_config *c)
@@ -21,6 +23,25 @@ static op_time wall_clock(void *ctx)
 {
     UNUSED(ctx);
     return time_now_ms();
+}
+
+/* OPORA_TEST_CLOCK=FILE: the time is the number (ms since the epoch) in
+ * FILE, read at every call, so that tests move time forward without
+ * sleeping, across restarts. Never set in production; the server logs a
+ * warning when it is. */
+static op_time file_clock(void *ctx)
+{
+    const char *path = ctx;
+    char b[32];
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return time_now_ms();
+    size_t n = fread(b, 1, sizeof(b) - 1, f);
+    fclose(f);
+    b[n] = '\0';
+    char *end;
+    long long v = strtoll(b, &end, 10);
+    return end != b && v > 0 ? (op_time)v : time_now_ms();
 }
 
 void auth_changed(struct app *app)
@@ -42,6 +63,20 @@ op_rc app_init(struct app *app, struct store *store, const struct app_config *cf
     app->store = store;
     app->cfg = *cfg;
     app->clock = wall_clock;
+    const char *test_clock = getenv("OPORA_TEST_CLOCK");
+    if (test_clock && *test_clock) {
+        app->clock = file_clock;
+        app->clock_ctx = (void *)test_clock;
+        log_warn("msg=\"test clock: time is read from a file\" file=\"%s\"", test_clock);
+    }
+    {
+        char host[16] = "";
+        uint32_t r = randombytes_random();
+        gethostname(host, sizeof(host) - 1);
+        host[sizeof(host) - 1] = '\0';
+        snprintf(app->node_id, sizeof(app->node_id), "%s:%ld:%08x", host, (long)getpid(),
+                 (unsigned)r);
+    }
     if (!(app->logins = ratelimit_new(4096, cfg->login_max_failures, cfg->login_window_s)))
         goto nomem;
     if (!(app->auth_cache = authcache_new(4096)))

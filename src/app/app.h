@@ -55,6 +55,8 @@ struct app {
      * bulk generators (opora demo) put thousands of calls in one commit. Only
      * for single-threaded tools; a failing call is not rolled back alone. */
     struct store_tx *batch_tx;
+    char node_id[40];              /* this process among the nodes on one database: host:pid:random */
+    struct jobs *jobs;             /* the background thread (jobs.h), when started */
 };
 
 /* Sets up app over an open store (which stays the caller's). Returns

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "app/internal.h"
+#include "app/team.h"
 #include "core/validate.h"
 
 #define SECRET_BYTES 32
@@ -215,7 +216,8 @@ struct hash_job {
 static op_rc logout_fn(struct store_tx *tx, void *arg)
 {
     struct hash_job *j = arg;
-    return tx->ops->session_delete(tx, j->hash);
+    op_rc rc = presence_tx_logout(j->app, tx, j->hash); /* the agent goes offline */
+    return rc ? rc : tx->ops->session_delete(tx, j->hash);
 }
 
 op_rc app_logout(struct app *app, const char *session_token, struct op_err *err)

@@ -72,6 +72,21 @@ op_rc tx_check_group(struct store_tx *tx, int64_t id, const char *field, struct 
 op_rc tx_check_org(struct store_tx *tx, int64_t id, const char *field, struct arena *a,
                    struct organization *out, struct op_err *err);
 
+/* ---- ticket_hooks.c: what follows every ticket action ---- */
+
+/* Runs, inside the action's transaction, what the subsystems do after a
+ * ticket was written: routing (may assign t and rewrite it), the SLA clocks,
+ * notifications. old is the ticket before (NULL on create), t as written,
+ * l the events of the action (appended already; may be empty), action_id
+ * their action. Any failure fails the action. */
+op_rc ticket_after_write(struct app *app, struct store_tx *tx, const struct actor *who,
+                         const struct ticket *old, struct ticket *t, const struct event_list *l,
+                         int64_t action_id, struct arena *a);
+
+/* Takes the lease called name for this node (app->node_id) for ttl_ms, in
+ * a transaction of its own; *got says whether this node holds it. */
+op_rc app_lease(struct app *app, const char *name, int64_t ttl_ms, bool *got);
+
 /* "123" into buf. */
 const char *id_str(int64_t id, char buf[24]);
 

@@ -283,7 +283,8 @@ static op_rc merge_one(struct store_tx *tx, struct merge_job *j, struct ticket *
     if ((rc = event_add(&sl, EV_MERGED_INTO, "", "", id_str(target->id, b), cnt)) ||
         (rc = ticket_diff(src, &closed, &sl)) || (rc = tx->ops->ticket_update(tx, &closed)))
         return rc;
-    if ((rc = tx_append_events(tx, &tl, action)) || (rc = tx_append_events(tx, &sl, action)))
+    if ((rc = tx_append_events(tx, &tl, action)) || (rc = tx_append_events(tx, &sl, action)) ||
+        (rc = ticket_after_write(j->app, tx, who, src, &closed, &sl, *action, a)))
         return rc;
     return OP_OK;
 }
@@ -319,8 +320,13 @@ static op_rc merge_fn(struct store_tx *tx, void *arg)
         if ((rc = merge_one(tx, j, &target, &src, &action)))
             return rc;
     }
+    struct ticket before = target;
     target.updated_at = app_now(j->app);
-    if ((rc = tx->ops->ticket_update(tx, &target)))
+    struct event_list none;
+    event_list_init(&none, j->a, ENTITY_TICKET, target.id, target.updated_at, j->who->id,
+                    j->who->via);
+    if ((rc = tx->ops->ticket_update(tx, &target)) ||
+        (rc = ticket_after_write(j->app, tx, j->who, &before, &target, &none, action, j->a)))
         return rc;
     *j->out = target;
     return OP_OK;
@@ -404,7 +410,8 @@ static op_rc tier_fn(struct store_tx *tx, void *arg)
     if ((rc = event_add_ids(&l, j->back ? EV_HANDED_BACK : EV_ESCALATED, step, old.group_id,
                             to.id, j->reason)) ||
         (rc = ticket_diff(&old, &t, &l)) || (rc = tx->ops->ticket_update(tx, &t)) ||
-        (rc = tx_append_events(tx, &l, &action)))
+        (rc = tx_append_events(tx, &l, &action)) ||
+        (rc = ticket_after_write(j->app, tx, j->who, &old, &t, &l, action, a)))
         return rc;
     *j->out = t;
     return OP_OK;

@@ -209,7 +209,8 @@ static op_rc create_fn(struct store_tx *tx, void *arg)
         return rc;
     if (j->c->comment && (rc = comment_write(tx, who, t.id, j->c->comment, now, &l, NULL)))
         return rc;
-    if ((rc = tx_append_events(tx, &l, &action)))
+    if ((rc = tx_append_events(tx, &l, &action)) ||
+        (rc = ticket_after_write(j->app, tx, who, NULL, &t, &l, action, a)))
         return rc;
     *j->out = t;
     return OP_OK;
@@ -326,7 +327,8 @@ static op_rc change_tx(struct store_tx *tx, struct app *app, const struct actor 
     if ((rc = tx->ops->ticket_update(tx, &t)))
         return rc;
     int64_t action = 0;
-    if ((rc = tx_append_events(tx, &l, &action)))
+    if ((rc = tx_append_events(tx, &l, &action)) ||
+        (rc = ticket_after_write(app, tx, who, &old, &t, &l, action, a)))
         return rc;
     *out = t;
     return OP_OK;

@@ -118,3 +118,24 @@ op_rc app_run(struct app *app, bool read_only, store_fn fn, void *arg)
         return fn(app->batch_tx, arg);
     return read_only ? store_read(app->store, fn, arg) : store_write(app->store, fn, arg);
 }
+
+struct lease_job {
+    struct app *app;
+    const char *name;
+    int64_t ttl_ms;
+    bool *got;
+};
+
+static op_rc lease_fn(struct store_tx *tx, void *arg)
+{
+    struct lease_job *j = arg;
+    op_time now = app_now(j->app);
+    return tx->ops->lease_take(tx, j->name, j->app->node_id, now, now + j->ttl_ms, j->got);
+}
+
+op_rc app_lease(struct app *app, const char *name, int64_t ttl_ms, bool *got)
+{
+    struct lease_job j = {app, name, ttl_ms, got};
+    *got = false;
+    return app_run(app, false, lease_fn, &j);
+}

@@ -5,6 +5,7 @@
 
 #include "base/log.h"
 #include "base/version.h"
+#include "app/jobs.h"
 #include "cli/cli.h"
 #include "http/api.h"
 #include "http/http.h"
@@ -42,9 +43,18 @@ int cmd_serve(int argc, char **argv)
     };
     struct http_server *srv;
     struct op_err err = {0};
-    op_rc rc = http_server_start(&hc, api_routes, api_routes_count, api_before, &env.app, &srv,
+    /* background work: SLA timers, routing checks, presence, mail; a test
+     * clock moves in jumps, so look at it more often */
+    const char *test_clock = getenv("OPORA_TEST_CLOCK");
+    op_rc rc = jobs_start(&env.app, test_clock && *test_clock ? 100 : 1000);
+    if (rc) {
+        cli_close(&env);
+        return cli_fail(&err, rc);
+    }
+    rc = http_server_start(&hc, api_routes, api_routes_count, api_before, &env.app, &srv,
                                  &err);
     if (rc) {
+        jobs_stop(&env.app);
         cli_close(&env);
         return cli_fail(&err, rc);
     }
@@ -62,6 +72,7 @@ int cmd_serve(int argc, char **argv)
     sigwait(&sigs, &sig);
     log_info("msg=stopping signal=%d", sig);
     http_server_stop(srv);
+    jobs_stop(&env.app);
     cli_close(&env);
     log_info("msg=stopped");
     return EXIT_OK;

@@ -15,7 +15,13 @@ static const struct command {
     {"demo", cmd_demo, MSG_CLI_HELP_DEMO},
     {"migrate", cmd_migrate, MSG_CLI_HELP_MIGRATE},
     {"backup", cmd_backup, MSG_CLI_HELP_BACKUP},
+    {"rota", cmd_rota, MSG_CLI_HELP_ROTA},
+    {"shift", cmd_shift, MSG_CLI_HELP_SHIFT},
     {"version", cmd_version, MSG_CLI_HELP_VERSION},
+    {"calendar", cmd_calendar, MSG_CLI_HELP_CALENDAR},
+    {"sla", cmd_sla, MSG_CLI_HELP_SLA},
+    {"mail-in", cmd_mail_in, MSG_CLI_HELP_MAIL_IN},
+    {"mailbox", cmd_mailbox, MSG_CLI_HELP_MAILBOX},
 };
 
 static int usage(int status)

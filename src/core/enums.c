@@ -56,10 +56,10 @@ ENUM_NAMES(via, enum via, VIA__COUNT, "email", "chat", "web", "phone", "telegram
            "system", "cli")
 ENUM_NAMES(link_kind, enum link_kind, LINK__COUNT, "related", "parent", "duplicate")
 ENUM_NAMES(entity, enum entity, ENTITY__COUNT, "ticket", "user", "organization", "group",
-           "macro")
+           "macro", "calendar", "sla_policy")
 ENUM_NAMES(event_kind, enum event_kind, EV__COUNT, "created", "changed", "comment", "escalated",
            "handed_back", "linked", "unlinked", "merged_into", "merged_from", "macro_applied",
-           "requester_added")
+           "requester_added", "sla_warning", "sla_breached", "sla_met")
 ENUM_NAMES(macro_action, enum macro_action_kind, MA__COUNT, "set_status", "set_priority",
            "set_type", "set_group", "set_assignee", "add_tags", "remove_tags", "set_tags",
            "public_reply", "note", "set_custom_field")

@@ -36,7 +36,7 @@ enum via {
 enum link_kind { LINK_RELATED, LINK_PARENT, LINK_DUPLICATE, LINK__COUNT };
 /* What an event is about. */
 enum entity { ENTITY_TICKET, ENTITY_USER, ENTITY_ORGANIZATION, ENTITY_GROUP, ENTITY_MACRO,
-              ENTITY__COUNT };
+              ENTITY_CALENDAR, ENTITY_SLA_POLICY, ENTITY__COUNT };
 
 enum event_kind {
     EV_CREATED,      /* the object came into being; its initial fields follow as EV_CHANGED */
@@ -50,6 +50,12 @@ enum event_kind {
     EV_MERGED_FROM,  /* on the target: new = source id */
     EV_MACRO,        /* a macro was applied: new = macro id, data = its name */
     EV_REQUESTER_ADDED, /* new = user id */
+    /* SLA (core/sla.h): field = the metric ("first_response", "next_response",
+     * "resolution"); old = the target in ms, new = working ms elapsed when
+     * it happened; data = the policy id. By the system (actor 0). */
+    EV_SLA_WARNING,  /* the warning share of the target has passed */
+    EV_SLA_BREACHED, /* the target has passed without the clock stopping */
+    EV_SLA_MET,      /* the clock stopped within its target */
     EV__COUNT
 };
 
@@ -161,6 +167,11 @@ struct ticket {
     int64_t merged_into;       /* the target when this ticket was merged, else 0 */
     op_time created_at, updated_at, solved_at, closed_at;
     struct id_list requesters; /* further requesters (after a merge, CCs); filled on get */
+    /* SLA, read along with the ticket (written by the SLA clocks, never by
+     * ticket_update): the earliest due time of a running clock, 0 none;
+     * whether a clock is past its target and not yet stopped. */
+    op_time sla_due_at;
+    bool sla_breached;
 };
 
 struct comment {

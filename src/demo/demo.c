@@ -4,6 +4,7 @@
 
 #include "base/log.h"
 #include "base/rng.h"
+#include "app/sla.h"
 #include "demo/demo.h"
 #include "demo/demo_data.h"
 
@@ -73,6 +74,7 @@ struct gen {
     struct step *steps;
     size_t nsteps, capsteps;
     op_time clock;
+    op_time fired_at;  /* SLA timers fired up to here, as the replay goes */
     struct demo_summary *sum;
     struct op_err *err;
 };
@@ -444,6 +446,52 @@ static op_rc make_macros(struct gen *g)
     return OP_OK;
 }
 
+/* ---- SLA: the Russian production calendar and three policies ---- */
+
+static op_rc make_sla(struct gen *g)
+{
+    struct actor sys;
+    actor_system(&sys, VIA_SYSTEM);
+    struct calendar_input ci = {.set = CF_NAME | CF_PRESET, .name = "Москва, 5/2",
+                                .preset = "ru-production"};
+    struct calendar_row cal;
+    op_rc rc = app_calendar_create(g->app, &sys, &ci, &g->a, &cal, g->err);
+    if (rc)
+        return rc;
+    static const struct {
+        const char *name;
+        unsigned priorities;
+        int64_t fr, nr, rs;
+        bool business;
+        unsigned actions;
+    } pol[] = {
+        /* urgent: around the clock; the others in Moscow business hours */
+        {"Urgent / Срочные", 1u << PRIO_URGENT, 30, 60, 240, false,
+         SLA_ACT_NOTIFY_ASSIGNEE | SLA_ACT_NOTIFY_LEAD},
+        {"High / Высокий", 1u << PRIO_HIGH, 60, 120, 960, true,
+         SLA_ACT_NOTIFY_ASSIGNEE | SLA_ACT_NOTIFY_LEAD},
+        {"Standard / Обычные", 0, 240, 480, 2400, true, SLA_ACT_NOTIFY_ASSIGNEE},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(pol); i++) {
+        struct sla_policy_input in = {
+            .set = PF_NAME | PF_POSITION | PF_PRIORITIES | PF_TARGETS | PF_CALENDAR |
+                   PF_ACTIONS,
+            .target_set = (1u << SLA__METRICS) - 1};
+        in.p.name = (char *)pol[i].name;
+        in.p.position = (int)i;
+        in.p.priority_mask = pol[i].priorities;
+        in.p.target[SLA_FIRST_RESPONSE] = (struct sla_target){pol[i].fr, pol[i].business};
+        in.p.target[SLA_NEXT_RESPONSE] = (struct sla_target){pol[i].nr, pol[i].business};
+        in.p.target[SLA_RESOLUTION] = (struct sla_target){pol[i].rs, pol[i].business};
+        in.p.calendar_id = cal.id;
+        in.p.actions = pol[i].actions;
+        struct sla_policy p;
+        if ((rc = app_sla_policy_create(g->app, &sys, &in, &g->a, &p, g->err)))
+            return rc;
+    }
+    return OP_OK;
+}
+
 /* ---- replaying the plan ---- */
 
 static const char *text(const char *const (*texts)[2], size_t n, unsigned k, bool ru)
@@ -603,6 +651,13 @@ static op_rc chunk_fn(struct store_tx *tx, void *arg)
     g->app->batch_tx = tx;
     for (size_t i = c->from; i < c->to; i++) {
         struct arena a = ARENA_INIT(0);
+        /* the SLA timers fire as time goes by, as the server's job would */
+        if (g->steps[i].at >= g->fired_at + 60000) {
+            g->clock = g->steps[i].at;
+            if ((rc = sla_fire_due(g->app, g->clock, NULL)))
+                break;
+            g->fired_at = g->clock;
+        }
         op_rc r = run_step(g, &g->steps[i], &a);
         arena_release(&a);
         if (r == OP_ERR_NOMEM || r == OP_ERR_IO) {
@@ -633,7 +688,7 @@ op_rc demo_generate(struct app *app, const struct demo_options *o, struct demo_s
     op_time span = (op_time)o->days * DAY_MS;
     op_time start = o->now - span;
     g.clock = start - DAY_MS; /* people and settings exist before the first ticket */
-    if ((rc = make_people(&g)) || (rc = make_macros(&g)))
+    if ((rc = make_people(&g)) || (rc = make_macros(&g)) || (rc = make_sla(&g)))
         goto end;
     g.tickets = calloc(o->tickets, sizeof(*g.tickets));
     if (!g.tickets) {
@@ -671,6 +726,9 @@ op_rc demo_generate(struct app *app, const struct demo_options *o, struct demo_s
         if (o->progress)
             o->progress((unsigned)c.to, (unsigned)g.nsteps, o->progress_ctx);
     }
+    g.clock = o->now; /* what fell due after the last step */
+    if ((rc = sla_fire_due(app, o->now, NULL)))
+        goto end;
     for (uint32_t i = 0; i < o->tickets; i++)
         out->tickets += g.tickets[i].id != 0;
 end:

@@ -82,6 +82,21 @@ void h_group_create(struct http_req *r);
 void h_group_get(struct http_req *r);
 void h_group_update(struct http_req *r);
 /* h_macros.c */
+/* h_sla.c */
+void h_calendar_list(struct http_req *r);
+void h_calendar_create(struct http_req *r);
+void h_calendar_get(struct http_req *r);
+void h_calendar_update(struct http_req *r);
+void h_calendar_delete(struct http_req *r);
+void h_sla_policy_list(struct http_req *r);
+void h_sla_policy_create(struct http_req *r);
+void h_sla_policy_get(struct http_req *r);
+void h_sla_policy_update(struct http_req *r);
+void h_sla_policy_delete(struct http_req *r);
+void h_ticket_sla(struct http_req *r);
+void h_notification_list(struct http_req *r);
+void h_notification_read(struct http_req *r);
+
 void h_macro_list(struct http_req *r);
 void h_macro_create(struct http_req *r);
 void h_macro_get(struct http_req *r);
@@ -96,5 +111,28 @@ void h_login(struct http_req *r);
 void h_logout(struct http_req *r);
 /* h_health.c */
 void h_health(struct http_req *r);
+
+/* h_team.c */
+void h_shift_list(struct http_req *r);
+void h_shift_create(struct http_req *r);
+void h_shift_update(struct http_req *r);
+void h_shift_delete(struct http_req *r);
+void h_rota_get(struct http_req *r);
+void h_rota_put(struct http_req *r);
+void h_rota_add(struct http_req *r);
+void h_rota_remove(struct http_req *r);
+void h_oncall_list(struct http_req *r);
+void h_oncall_create(struct http_req *r);
+void h_oncall_update(struct http_req *r);
+void h_oncall_delete(struct http_req *r);
+void h_presence_set(struct http_req *r);
+void h_presence_list(struct http_req *r);
+void h_adherence_report(struct http_req *r);
+void h_routing_get(struct http_req *r);
+void h_routing_put(struct http_req *r);
+void h_languages_get(struct http_req *r);
+void h_languages_put(struct http_req *r);
+void h_team_settings_get(struct http_req *r);
+void h_team_settings_put(struct http_req *r);
 
 #endif

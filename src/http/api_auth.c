@@ -9,6 +9,7 @@
 #include <sodium.h>
 #include <strings.h>
 
+#include "app/team.h"
 #include "http/apiInt.h"
 
 #define SESSION_COOKIE "opora_session"
@@ -75,5 +76,6 @@ bool api_before(struct http_req *r, const struct http_route *route)
     }
     r->auth = who;
     r->lang = who->lang;
+    team_note_activity(api_app(r), who); /* presence: "away after N minutes idle" */
     return true;
 }

@@ -197,6 +197,10 @@ static op_rc read_one(const struct jin_field *f, const json_t *v, const char *fi
         return read_string(v, field, a, f->out, err);
     case JIN_ID:
         return read_id(v, field, true, f->out, err);
+    case JIN_INT:
+        if (!json_is_integer(v)) return op_fail(err, OP_ERR_INVALID, field, MSG_ERR_TYPE_INTEGER);
+        *(int64_t *)f->out = json_integer_value(v);
+        return OP_OK;
     case JIN_BOOL:
         if (!json_is_boolean(v)) return op_fail(err, OP_ERR_INVALID, field, MSG_ERR_TYPE_BOOLEAN);
         *(bool *)f->out = json_is_true(v);
@@ -607,11 +611,16 @@ op_rc qs_ticket_filter(const struct qs *q, struct ticket_filter *f, struct op_er
         return rc;
     if (since && time_parse_iso(since, &f->updated_since) != OP_OK)
         return op_fail(err, OP_ERR_INVALID, "updated_since", MSG_ERR_TIME);
+    const char *due = qget(q, "sla_due_before");
+    if (due && time_parse_iso(due, &f->sla_due_before) != OP_OK)
+        return op_fail(err, OP_ERR_INVALID, "sla_due_before", MSG_ERR_TIME);
+    if ((rc = qs_bool(q, "sla_breached", &f->sla_breached, err)))
+        return rc;
     if (tag) f->tag = tag;
     return OP_OK;
 }
 
-static const char *const sort_names[] = {"created", "updated", "priority"};
+static const char *const sort_names[] = {"created", "updated", "priority", "due"};
 
 const char *ticket_sort_name(enum ticket_sort s)
 {
@@ -637,7 +646,7 @@ op_rc qs_ticket_list(const struct qs *q, struct ticket_filter *f, struct op_err 
         int s = ticket_sort_parse(sort);
         if (s < 0)
             return op_fail(err, OP_ERR_INVALID, "sort", MSG_ERR_ENUM, sort,
-                           "created, updated, priority");
+                           "created, updated, priority, due");
         f->sort = (enum ticket_sort)s;
     }
     if (order) {

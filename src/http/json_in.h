@@ -38,7 +38,8 @@ enum jin_type {
     JIN_OBJECT_TEXT, /* const char **; an object, serialised (sorted keys) */
     JIN_OBJECT,      /* const json_t **; an object, borrowed from the input; null is NULL */
     JIN_ARRAY,       /* const json_t **; an array, borrowed likewise; null is NULL */
-    JIN_READONLY     /* not settable here: present is an error (MSG_ERR_READONLY_FIELD) */
+    JIN_READONLY,    /* not settable here: present is an error (MSG_ERR_READONLY_FIELD) */
+    JIN_INT          /* int64_t *; any integer (the caller checks its range) */
 };
 
 #define JIN_REQUIRED 1u  /* absent is MSG_ERR_REQUIRED */

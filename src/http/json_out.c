@@ -88,6 +88,8 @@ void json_out_ticket(struct jsonw *w, const char *key, const struct ticket *t)
     jsonw_time(w, "updated_at", t->updated_at);
     jsonw_time(w, "solved_at", t->solved_at);
     jsonw_time(w, "closed_at", t->closed_at);
+    jsonw_time(w, "sla_due_at", t->sla_due_at);
+    jsonw_bool(w, "sla_breached", t->sla_breached);
     jsonw_object_end(w);
 }
 

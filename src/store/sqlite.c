@@ -19,13 +19,16 @@
 #include "store/fts_rank.h"
 #include "store/fts_stem.h"
 #include "store/migrations.h"
+#include "store/store_sla.h"
 #include "store/sqliteInt.h"
+#include "store/store_team.h"
+#include "store/store_mail.h"
 
 #define SQ_READERS_DEFAULT 16
 #define SQ_READERS_MAX 256
 #define SQ_BATCH_MAX 512 /* jobs per group commit */
 #define SQ_BUSY_TIMEOUT_MS 5000
-#define SQ_CACHE_WRITER_KIB 32768 /* page cache of the write connection */
+#define SQ_CACHE_WRITER_KIB (128 * 1024) /* page cache of the write connection */
 #define SQ_CACHE_READER_KIB 8192  /* ... of each read connection */
 #define SQ_CACHE_BULK_KIB (128 * 1024) /* ... of the writer of a bulk load */
 #define SQ_STMT_CACHE_MAX 512     /* cached statements per connection */
@@ -1175,4 +1178,9 @@ const struct store_ops sqlite_store_ops = {
     .token_list = sq_token_list,
     .token_revoke = sq_token_revoke,
     .token_touch = sq_token_touch,
+    .lease_take = sq_lease_take,
+    .lease_release = sq_lease_release,
+    .sla = &sqlite_sla_ops,
+    .team = &sqlite_team_ops,
+    .mail = &sqlite_mail_ops,
 };

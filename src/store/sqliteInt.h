@@ -314,5 +314,8 @@ op_rc sq_token_list(struct store_tx *tx, int64_t user_id, struct arena *a, struc
                     size_t *n);
 op_rc sq_token_revoke(struct store_tx *tx, int64_t id, int64_t user_id, op_time at);
 op_rc sq_token_touch(struct store_tx *tx, int64_t id, op_time at);
+op_rc sq_lease_take(struct store_tx *tx, const char *name, const char *owner, op_time now,
+                    op_time until, bool *got);
+op_rc sq_lease_release(struct store_tx *tx, const char *name, const char *owner);
 
 #endif

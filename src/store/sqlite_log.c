@@ -475,3 +475,41 @@ op_rc sq_token_touch(struct store_tx *t, int64_t id, op_time at)
     sq_bind_int(st, 2, id);
     return sq_run_update(tx, st, SQLITE_OK, "token_touch");
 }
+
+/* ---- leases ---- */
+
+op_rc sq_lease_take(struct store_tx *t, const char *name, const char *owner, op_time now,
+                    op_time until, bool *got)
+{
+    struct sq_tx *tx = sq_tx(t);
+    sqlite3_stmt *st;
+    /* free, expired or already ours: take it (the upsert changes no row
+     * when another owner holds it) */
+    op_rc rc = sq_prep(tx,
+                       "INSERT INTO leases(name, owner, until) VALUES (?1, ?2, ?4) "
+                       "ON CONFLICT(name) DO UPDATE SET owner = ?2, until = ?4 "
+                       "WHERE leases.owner = ?2 OR leases.until <= ?3",
+                       &st);
+    if (rc)
+        return rc;
+    int src = sq_bind_text(st, 1, name);
+    src = src ? src : sq_bind_text(st, 2, owner);
+    src = src ? src : sq_bind_int(st, 3, now);
+    src = src ? src : sq_bind_int(st, 4, until);
+    if ((rc = sq_run(tx, st, src, "lease_take")))
+        return rc;
+    *got = sqlite3_changes(tx->db) > 0;
+    return OP_OK;
+}
+
+op_rc sq_lease_release(struct store_tx *t, const char *name, const char *owner)
+{
+    struct sq_tx *tx = sq_tx(t);
+    sqlite3_stmt *st;
+    op_rc rc = sq_prep(tx, "DELETE FROM leases WHERE name = ? AND owner = ?", &st);
+    if (rc)
+        return rc;
+    int src = sq_bind_text(st, 1, name);
+    src = src ? src : sq_bind_text(st, 2, owner);
+    return sq_run(tx, st, src, "lease_release");
+}

@@ -17,8 +17,10 @@
 #define TICKET_COLS                                                                                \
     "t.id, t.subject, t.description, t.status, t.priority, t.type, t.channel, "                    \
     "t.requester_id, t.organization_id, t.group_id, t.assignee_id, t.tags, "                       \
-    "t.custom_fields, t.merged_into, t.created_at, t.updated_at, t.solved_at, t.closed_at"
-#define TICKET_NCOLS 18
+    "t.custom_fields, t.merged_into, t.created_at, t.updated_at, t.solved_at, t.closed_at, "      \
+    "(SELECT due_at FROM ticket_sla_due WHERE ticket_id = t.id), "                                 \
+    "(SELECT breached FROM ticket_sla_due WHERE ticket_id = t.id)"
+#define TICKET_NCOLS 20
 
 /* ---- rows ---- */
 
@@ -76,6 +78,8 @@ static op_rc ticket_row(struct sq_row *r, void *out)
     t->updated_at = sq_col_int(r, 15);
     t->solved_at = sq_col_int(r, 16);
     t->closed_at = sq_col_int(r, 17);
+    t->sla_due_at = sq_col_int(r, 18);
+    t->sla_breached = sq_col_int(r, 19) != 0;
     return OP_OK;
 }
 
@@ -371,6 +375,12 @@ static bool ticket_where(struct sq_query *q, const struct ticket_filter *f,
         sq_q_sql(q, " AND t.updated_at >= ?");
         sq_q_int(q, f->updated_since);
     }
+    if (f->sla_breached)
+        sq_q_sql(q, " AND t.id IN (SELECT ticket_id FROM ticket_sla_due WHERE breached)");
+    if (f->sla_due_before) {
+        sq_q_sql(q, " AND t.id IN (SELECT ticket_id FROM ticket_sla_due WHERE due_at <= ?)");
+        sq_q_int(q, f->sla_due_before);
+    }
 
     if (sc->all) return true;
     int parts = 0;
@@ -420,6 +430,8 @@ static int64_t sort_key(const struct ticket *t, enum ticket_sort sort)
         return t->updated_at;
     case SORT_PRIORITY:
         return t->priority;
+    case SORT_DUE:
+        return t->sla_due_at ? t->sla_due_at : INT64_MAX;
     case SORT_CREATED:
         break;
     }
@@ -431,11 +443,14 @@ static void ticket_order(struct sq_query *q, const struct ticket_filter *f)
 {
     const char *col = f->sort == SORT_UPDATED    ? "t.updated_at"
                       : f->sort == SORT_PRIORITY ? "t.priority"
+                      : f->sort == SORT_DUE      ? "coalesce(s.due_at, 9223372036854775807)"
                                                  : "t.created_at";
     /* Times run with the id (newest first unless asc); priority runs against
-     * it (urgent first, then oldest first: a queue), asc reverses both. */
-    bool key_desc = !f->asc;
-    bool id_desc = f->sort == SORT_PRIORITY ? f->asc : !f->asc;
+     * it (urgent first, then oldest first: a queue), asc reverses both; due
+     * is a queue too: soonest first, then oldest, unless asc says otherwise
+     * (here "asc" keeps its plain meaning: the default is ascending). */
+    bool key_desc = f->sort == SORT_DUE ? f->asc : !f->asc;
+    bool id_desc = f->sort == SORT_PRIORITY || f->sort == SORT_DUE ? f->asc : !f->asc;
     if (f->after.set) {
         const char *kc = key_desc ? "<" : ">";
         sq_q_sql(q, " AND %s %s= ? AND (%s %s ? OR t.id %s ?)", col, kc, col, kc,
@@ -451,7 +466,8 @@ static void ticket_order(struct sq_query *q, const struct ticket_filter *f)
 static op_rc filter_check(const struct ticket_filter *f)
 {
     if (f->limit < 1 || f->limit > TICKET_LIMIT_MAX) return OP_ERR_INVALID;
-    if (f->sort != SORT_CREATED && f->sort != SORT_UPDATED && f->sort != SORT_PRIORITY)
+    if (f->sort != SORT_CREATED && f->sort != SORT_UPDATED && f->sort != SORT_PRIORITY &&
+        f->sort != SORT_DUE)
         return OP_ERR_INVALID;
     return OP_OK;
 }
@@ -493,7 +509,8 @@ op_rc sq_ticket_list(struct store_tx *t, const struct ticket_filter *f,
     struct sq_query q;
     sqlite3_stmt *st = NULL;
     sq_q_init(&q);
-    sq_q_sql(&q, "SELECT " TICKET_COLS " FROM tickets t WHERE 1");
+    sq_q_sql(&q, "SELECT " TICKET_COLS " FROM tickets t%s WHERE 1",
+             f->sort == SORT_DUE ? " LEFT JOIN ticket_sla_due s ON s.ticket_id = t.id" : "");
     if (!ticket_where(&q, f, scope, a) && q.rc == OP_OK) {
         out->v = arena_alloc(a, sizeof(*out->v));
         rc = out->v ? OP_OK : OP_ERR_NOMEM;

@@ -28,6 +28,14 @@
 
 struct store;
 struct store_ops;
+/* Subsystems keep their tables behind their own tables of functions, each
+ * declared in its own header, so that store_ops does not grow into one list
+ * of everything: store_sla.h (calendars, SLA policies and clocks, timers),
+ * store_team.h (shifts, rota, presence, routing), store_mail.h (mailboxes,
+ * message ids, the outbox). */
+struct store_sla_ops;
+struct store_team_ops;
+struct store_mail_ops;
 
 /* Every backend's transaction handle starts with this. */
 struct store_tx {
@@ -57,7 +65,8 @@ struct ticket_scope {
     bool public_only;         /* search only public comments */
 };
 
-enum ticket_sort { SORT_CREATED, SORT_UPDATED, SORT_PRIORITY };
+/* SORT_DUE: the SLA due time, soonest first (tickets without one last). */
+enum ticket_sort { SORT_CREATED, SORT_UPDATED, SORT_PRIORITY, SORT_DUE };
 
 /* A position in a sorted list: the sort key and id of the last row seen. */
 struct cursor {
@@ -77,6 +86,8 @@ struct ticket_filter {
     int64_t organization_id;
     const char *tag;          /* NULL = any */
     op_time updated_since;    /* 0 = any */
+    bool sla_breached;        /* only tickets with a clock past its target */
+    op_time sla_due_before;   /* 0 = any; else only tickets due at or before */
     enum ticket_sort sort;
     bool asc;                 /* priority: asc means lowest first, oldest last */
     struct cursor after;
@@ -222,6 +233,19 @@ struct store_ops {
                         struct api_token **out, size_t *n);
     op_rc (*token_revoke)(struct store_tx *tx, int64_t id, int64_t user_id, op_time at);
     op_rc (*token_touch)(struct store_tx *tx, int64_t id, op_time at);
+
+    /* Leases: background work that one node at a time may do (a mailbox
+     * poll, a sweep). Takes the lease called name for owner until `until`
+     * when it is free, expired (held until <= now) or already owner's;
+     * *got says whether owner holds it now. release gives it up early. */
+    op_rc (*lease_take)(struct store_tx *tx, const char *name, const char *owner, op_time now,
+                        op_time until, bool *got);
+    op_rc (*lease_release)(struct store_tx *tx, const char *name, const char *owner);
+
+    /* the subsystems (see the top of this file) */
+    const struct store_sla_ops *sla;
+    const struct store_team_ops *team;
+    const struct store_mail_ops *mail;
 };
 
 /* The backend for url: "postgres://..." (later), else SQLite ("sqlite:PATH"

@@ -9,7 +9,7 @@ from harness import (TIME_RE, Soft, World, check, eq, expect, expect_err, sv, un
 TICKET_KEYS = {"id", "subject", "description", "status", "priority", "type", "channel",
                "requester_id", "requester_ids", "organization_id", "group_id", "assignee_id",
                "tags", "custom_fields", "merged_into", "created_at", "updated_at", "solved_at",
-               "closed_at"}
+               "closed_at", "sla_due_at", "sla_breached"}
 COMMENT_KEYS = {"id", "ticket_id", "author_id", "public", "body", "via", "origin_ticket_id",
                 "attachment_ids", "created_at"}
 EVENT_KEYS = {"id", "action_id", "entity", "entity_id", "at", "actor_id", "via", "kind", "field",

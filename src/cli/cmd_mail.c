@@ -1,0 +1,178 @@
+/* cmd_mail.c - opora mail-in (an MTA pipes one message in) and
+ * opora mailbox add|list|remove (the IMAP mailboxes the server polls). */
+#include "base/common.h"
+
+#include <getopt.h>
+#include <unistd.h>
+
+#include "app/mail.h"
+#include "base/buf.h"
+#include "cli/cli.h"
+
+/* sysexits.h: what an MTA understands from a delivery program */
+enum { EX_MAIL_DATAERR = 65, EX_MAIL_TEMPFAIL = 75 };
+
+static int no_opt(int opt, const char *arg, void *ctx)
+{
+    UNUSED(opt), UNUSED(arg), UNUSED(ctx);
+    return EXIT_USAGE;
+}
+
+int cmd_mail_in(int argc, char **argv)
+{
+    static const struct option none[] = {{0}};
+    struct config c;
+    struct cli_env env;
+    if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+        cli_say(MSG_CLI_USAGE_MAIL_IN);
+        return EXIT_OK;
+    }
+    int status = cli_parse(argc, argv, none, MSG_CLI_USAGE_MAIL_IN, &c, no_opt, NULL);
+    if (status)
+        return status;
+    struct mail_limits lim;
+    mail_limits_default(&lim);
+    /* read one byte past the cap, so that "too big" is seen, not truncated */
+    struct buf in = BUF_INIT(lim.max_size + 1);
+    char chunk[65536];
+    ssize_t r;
+    bool too_big = false;
+    while ((r = read(0, chunk, sizeof(chunk))) != 0) {
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            cli_say(MSG_CLI_MAIL_IN_TEMPFAIL, strerror(errno));
+            buf_release(&in);
+            return EX_MAIL_TEMPFAIL;
+        }
+        if (!too_big && buf_append(&in, chunk, (size_t)r))
+            too_big = true; /* keep reading: the MTA wants its pipe drained */
+    }
+    if (too_big) {
+        /* recorded by the import all the same: pass what fits, over the cap */
+        buf_append(&in, "", 0);
+    }
+    if (cli_open(&env, &c, false, true, true)) {
+        buf_release(&in);
+        return EX_MAIL_TEMPFAIL; /* no database now (locked, missing): the MTA retries */
+    }
+    struct arena a = ARENA_INIT(0);
+    struct mail_result res;
+    struct mail_source src = {"mail-in", 0, 0, 0};
+    op_rc rc;
+    if (too_big) {
+        /* a message over the cap is never read whole: one past the cap is enough */
+        struct mail_limits l2 = lim;
+        UNUSED(l2);
+        rc = app_mail_import(&env.app, in.p, lim.max_size + 1, &src, &a, &res);
+    } else {
+        rc = app_mail_import(&env.app, in.p ? in.p : "", in.len, &src, &a, &res);
+    }
+    if (rc == OP_OK) {
+        status = EXIT_OK;
+    } else if (rc == OP_ERR_TOOBIG || rc == OP_ERR_INVALID) {
+        cli_say(MSG_CLI_MAIL_IN_REJECTED, res.reason && *res.reason ? res.reason : op_rc_name(rc));
+        status = EX_MAIL_DATAERR;
+    } else {
+        cli_say(MSG_CLI_MAIL_IN_TEMPFAIL, op_rc_name(rc));
+        status = EX_MAIL_TEMPFAIL;
+    }
+    arena_release(&a);
+    buf_release(&in);
+    cli_close(&env);
+    return status;
+}
+
+/* ---- mailbox ---- */
+
+struct mb_opts {
+    struct mailbox_input in;
+};
+
+static int on_mb_opt(int opt, const char *arg, void *ctx)
+{
+    struct mb_opts *o = ctx;
+    switch (opt) {
+    case 'n': o->in.name = arg; return EXIT_OK;
+    case 'u': o->in.url = arg; return EXIT_OK;
+    case 'U': o->in.username = arg; return EXIT_OK;
+    case 'p': o->in.password = arg; return EXIT_OK;
+    case 'm': o->in.move_to = arg; return EXIT_OK;
+    case 's': o->in.starttls = true; return EXIT_OK;
+    }
+    return EXIT_USAGE;
+}
+
+static const struct option mb_opts[] = {
+    {"name", required_argument, NULL, 'n'},     {"url", required_argument, NULL, 'u'},
+    {"user", required_argument, NULL, 'U'},     {"password", required_argument, NULL, 'p'},
+    {"move-to", required_argument, NULL, 'm'},  {"starttls", no_argument, NULL, 's'},
+    {0}};
+
+int cmd_mailbox(int argc, char **argv)
+{
+    if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "list") &&
+                     strcmp(argv[1], "remove"))) {
+        bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
+        cli_say(MSG_CLI_USAGE_MAILBOX);
+        return help ? EXIT_OK : EXIT_USAGE;
+    }
+    const char *sub = argv[1];
+    struct mb_opts o = {0};
+    struct config c;
+    struct cli_env env;
+    int status = cli_parse(argc - 1, argv + 1, mb_opts, MSG_CLI_USAGE_MAILBOX, &c, on_mb_opt, &o);
+    if (status)
+        return status;
+    if ((!strcmp(sub, "add") && (!o.in.name || !o.in.url)) ||
+        (!strcmp(sub, "remove") && !o.in.name)) {
+        cli_say(MSG_CLI_USAGE_MAILBOX);
+        return EXIT_USAGE;
+    }
+    if ((status = cli_open(&env, &c, false, true, true)))
+        return status;
+    struct actor sys;
+    actor_system(&sys, VIA_CLI);
+    sys.lang = cli_lang();
+    struct arena a = ARENA_INIT(0);
+    struct op_err err = {0};
+    op_rc rc;
+    if (!strcmp(sub, "add")) {
+        struct mailbox mb;
+        rc = app_mailbox_add(&env.app, &sys, &o.in, &a, &mb, &err);
+        if (rc) {
+            status = cli_fail(&err, rc);
+        } else {
+            char id[24];
+            snprintf(id, sizeof(id), "%" PRId64, mb.id);
+            cli_say(MSG_CLI_MAILBOX_ADDED, mb.name, id);
+        }
+    } else {
+        struct mailbox *v;
+        size_t n;
+        rc = app_mailbox_list(&env.app, &sys, &a, &v, &n, &err);
+        if (rc) {
+            status = cli_fail(&err, rc);
+        } else if (!strcmp(sub, "list")) {
+            for (size_t i = 0; i < n; i++)
+                printf("%" PRId64 "\t%s\t%s\t%s\tuid=%" PRId64 "\t%s\n", v[i].id, v[i].name,
+                       v[i].url, v[i].move_to[0] ? v[i].move_to : "\\Seen", v[i].last_uid,
+                       v[i].last_error);
+        } else {
+            size_t i = 0;
+            while (i < n && strcasecmp(v[i].name, o.in.name))
+                i++;
+            if (i == n) {
+                op_fail(&err, OP_ERR_NOTFOUND, "--name", MSG_ERR_MAILBOX_NOT_FOUND, o.in.name);
+                status = cli_fail(&err, OP_ERR_NOTFOUND);
+            } else if ((rc = app_mailbox_remove(&env.app, &sys, v[i].id, &err))) {
+                status = cli_fail(&err, rc);
+            } else {
+                cli_say(MSG_CLI_MAILBOX_REMOVED, o.in.name);
+            }
+        }
+    }
+    arena_release(&a);
+    cli_close(&env);
+    return status;
+}

@@ -1,0 +1,109 @@
+"""servers.py - a throwaway Dovecot (IMAP + LMTP) and Postfix (SMTP) on
+loopback ports for the mail tests, configured from the files beside this one,
+living in a temporary directory, stopped at the end. Needs root (both
+servers drop to their own users); fails loudly when a binary is missing."""
+import os, shutil, socket, subprocess, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+def wait_port(port, timeout=15.0):
+    end = time.time() + timeout
+    while time.time() < end:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+def fill(name, dst, values):
+    text = open(os.path.join(HERE, name)).read()
+    for k, v in values.items():
+        text = text.replace("@%s@" % k, str(v))
+    with open(dst, "w") as f:
+        f.write(text)
+
+class MailServers:
+    USERS = ["support", "customer", "agent", "other"]
+    PASSWORD = "secret"
+
+    def __init__(self, root):
+        for b in ("/usr/sbin/dovecot", "/usr/sbin/postfix"):
+            if not os.path.exists(b):
+                raise RuntimeError("%s is missing: run ./setup (dovecot-imapd, dovecot-lmtpd, postfix)" % b)
+        self.dir = os.path.join(root, "mailsrv")
+        os.makedirs(self.dir)
+        # the servers' own users must reach their files: open the path up
+        p = os.path.abspath(root)
+        while p not in ("/", "/tmp"):
+            os.chmod(p, os.stat(p).st_mode | 0o055)
+            p = os.path.dirname(p)
+        os.chmod(self.dir, 0o755)
+        self.imap_port, self.lmtp_port, self.smtp_port = free_port(), free_port(), free_port()
+        self.values = {"DIR": self.dir, "IMAP_PORT": self.imap_port,
+                       "LMTP_PORT": self.lmtp_port, "SMTP_PORT": self.smtp_port}
+        self.dovecot_conf = os.path.join(self.dir, "dovecot.conf")
+        fill("dovecot.conf", self.dovecot_conf, self.values)
+        with open(os.path.join(self.dir, "dovecot-users"), "w") as f:
+            for u in self.USERS:
+                f.write("%s@example.test:{PLAIN}%s\n" % (u, self.PASSWORD))
+        mail = os.path.join(self.dir, "mail")
+        os.makedirs(mail)
+        shutil.chown(mail, 65534, 65534)
+        self.pf = os.path.join(self.dir, "postfix")
+        os.makedirs(self.pf)
+        fill("postfix-main.cf", os.path.join(self.pf, "main.cf"), self.values)
+        fill("postfix-master.cf", os.path.join(self.pf, "master.cf"), self.values)
+        for d in ("postfix-spool", "postfix-data"):
+            os.makedirs(os.path.join(self.dir, d))
+        shutil.chown(os.path.join(self.dir, "postfix-data"), "postfix")
+        # postfix-script check makes the queue's folders with their owners
+        subprocess.run(["/usr/sbin/postfix", "-c", self.pf, "set-permissions"], capture_output=True)
+        self.dovecot = None
+
+    def start(self):
+        self.dovecot = subprocess.Popen(["/usr/sbin/dovecot", "-F", "-c", self.dovecot_conf],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        if not wait_port(self.imap_port) or not wait_port(self.lmtp_port):
+            raise RuntimeError("dovecot did not start: " + self.log("dovecot.log"))
+        self.start_smtp()
+
+    def start_smtp(self):
+        r = subprocess.run(["/usr/sbin/postfix", "-c", self.pf, "start"], capture_output=True, text=True)
+        if r.returncode != 0 or not wait_port(self.smtp_port):
+            raise RuntimeError("postfix did not start: %s %s %s" % (r.stdout, r.stderr, self.log("postfix.log")))
+
+    def stop_smtp(self):
+        subprocess.run(["/usr/sbin/postfix", "-c", self.pf, "stop"], capture_output=True)
+        end = time.time() + 10
+        while time.time() < end:
+            try:
+                socket.create_connection(("127.0.0.1", self.smtp_port), timeout=0.3).close()
+                time.sleep(0.1)
+            except OSError:
+                return
+
+    def stop(self):
+        self.stop_smtp()
+        if self.dovecot:
+            self.dovecot.terminate()
+            try:
+                self.dovecot.wait(10)
+            except subprocess.TimeoutExpired:
+                self.dovecot.kill()
+
+    def log(self, name):
+        try:
+            return open(os.path.join(self.dir, name)).read()[-3000:]
+        except OSError:
+            return "(no %s)" % name
+
+    def flush(self):
+        subprocess.run(["/usr/sbin/postfix", "-c", self.pf, "flush"], capture_output=True)
