@@ -316,6 +316,8 @@ op_rc team_job(struct app *app, op_time now, op_time *next_at)
                  j.back);
     if ((rc2 = routing_reassign_due(app, now)) && !rc)
         rc = rc2;
+    if ((rc2 = routing_drain(app, now, NULL)) && !rc)
+        rc = rc2;
     *next_at = 0;
     return rc;
 }

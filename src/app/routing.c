@@ -277,3 +277,76 @@ op_rc routing_reassign_due(struct app *app, op_time now)
     arena_release(&a);
     return rc;
 }
+
+/* ---- the waiting queue ---- */
+
+#define DRAIN_BATCH 50
+
+struct drain_job {
+    struct app *app;
+    op_time now;
+    size_t routed;
+};
+
+/* Routes the unassigned open tickets of every routed group, most urgent and
+ * oldest first, to whoever may take them now: tickets that came in while
+ * nobody was on shift, online and under the cap get an agent as soon as one
+ * is. Stops at a group's first ticket nobody may take. */
+static op_rc drain_fn(struct store_tx *tx, void *arg)
+{
+    struct drain_job *j = arg;
+    struct arena a = ARENA_INIT(0);
+    struct group *gs;
+    size_t ng;
+    op_rc rc = tx->ops->group_list(tx, &a, &gs, &ng);
+    for (size_t g = 0; !rc && g < ng; g++) {
+        struct routing_settings rs;
+        if ((rc = tx->ops->team->routing_get(tx, gs[g].id, &rs)) || rs.mode == ROUTING_OFF)
+            continue;
+        struct ticket_filter f = {
+            .status_mask = (1u << STATUS_NEW) | (1u << STATUS_OPEN) | (1u << STATUS_PENDING) |
+                           (1u << STATUS_ON_HOLD),
+            .group_id = gs[g].id, .assignee_id = ID_NONE, .sort = SORT_PRIORITY,
+            .limit = DRAIN_BATCH};
+        struct ticket_scope all = {.all = true};
+        struct ticket_page page;
+        if ((rc = tx->ops->ticket_list(tx, &f, &all, &a, &page)))
+            break;
+        for (size_t i = 0; !rc && i < page.n; i++) {
+            struct ticket old = page.v[i], t = page.v[i];
+            int64_t action = 0, passed = 0;
+            if ((rc = tx->ops->team->reassign_passed_over(tx, t.id, &passed)) ||
+                (rc = route_ticket(j->app, tx, &t, &rs, passed, "queue", &action, &a)))
+                break;
+            if (!t.assignee_id && !passed)
+                break; /* nobody may take one now: the rest wait too */
+            if (!t.assignee_id)
+                continue; /* only the agent who let it wait could: the next one */
+            /* the other subsystems see the assignment (notifications, the
+             * reassign check); its events are already in the log */
+            struct actor sys;
+            struct event_list none;
+            actor_system(&sys, VIA_SYSTEM);
+            event_list_init(&none, &a, ENTITY_TICKET, t.id, j->now, 0, VIA_SYSTEM);
+            if ((rc = ticket_after_write(j->app, tx, &sys, &old, &t, &none, action, &a)))
+                break;
+            j->routed++;
+            /* the routing settings moved on (round-robin pointer) */
+            if ((rc = tx->ops->team->routing_get(tx, gs[g].id, &rs)))
+                break;
+        }
+    }
+    arena_release(&a);
+    return rc;
+}
+
+op_rc routing_drain(struct app *app, op_time now, size_t *routed)
+{
+    struct drain_job j = {app, now, 0};
+    op_rc rc = app_run(app, false, drain_fn, &j);
+    if (!rc && j.routed)
+        log_info("msg=\"queue routed\" tickets=%zu", j.routed);
+    if (routed)
+        *routed = j.routed;
+    return rc;
+}

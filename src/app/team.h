@@ -195,4 +195,8 @@ op_rc routing_after_write(struct app *app, struct store_tx *tx, const struct act
 /* The job's part: fires the reassign checks due at now (routing.c). */
 op_rc routing_reassign_due(struct app *app, op_time now);
 
+/* Routes the waiting unassigned tickets of routed groups to agents who may
+ * take them now (the team job runs it): *routed (may be NULL) counts them. */
+op_rc routing_drain(struct app *app, op_time now, size_t *routed);
+
 #endif

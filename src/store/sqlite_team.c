@@ -740,7 +740,20 @@ static op_rc settings_put(struct store_tx *t, const struct team_settings *s)
 
 /* ---- the table ---- */
 
+static op_rc reassign_passed_over(struct store_tx *t, int64_t ticket_id, int64_t *agent_id)
+{
+    struct sq_tx *tx = sq_tx(t);
+    sqlite3_stmt *st;
+    op_rc rc = sq_prep_id(tx,
+                          "SELECT coalesce((SELECT assignee_id FROM reassign_checks "
+                          "WHERE ticket_id = ?1 AND fired_at IS NOT NULL ORDER BY id DESC "
+                          "LIMIT 1), 0)",
+                          ticket_id, &st);
+    return rc ? rc : sq_scalar(tx, st, agent_id, "reassign_passed_over");
+}
+
 const struct store_team_ops sqlite_team_ops = {
+    .reassign_passed_over = reassign_passed_over,
     .shift_insert = shift_insert,
     .shift_update = shift_update,
     .shift_get = shift_get,

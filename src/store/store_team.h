@@ -115,6 +115,9 @@ struct store_team_ops {
                             size_t limit, struct arena *a, struct reassign_check **out,
                             size_t *n);
     op_rc (*reassign_fire)(struct store_tx *tx, int64_t id, const char *owner, op_time at);
+    /* The agent of the ticket's latest fired check (0: none): routing passes
+     * over them when the ticket waits in the queue again. */
+    op_rc (*reassign_passed_over)(struct store_tx *tx, int64_t ticket_id, int64_t *agent_id);
     /* Whether author wrote a public comment on ticket at or after since. */
     op_rc (*public_reply_since)(struct store_tx *tx, int64_t ticket_id, int64_t author_id,
                                 op_time since, bool *out);

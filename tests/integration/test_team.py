@@ -235,38 +235,56 @@ def test_03_routing(x):
           "the router's assignment is an action of its own, not the creator's")
 
 
-def test_04_reassign_after_no_reply(x):
+def test_04_queue_and_reassign_after_no_reply(x):
     w = x.w
     a0, a1, a2, a3 = x.a
     expect(put(x.lead, "/groups/%d/routing" % x.g["id"], {"reassign_after_min": 30}), 200)
     set_clock(x, ms(2026, 12, 1, 8, 20))
+    # x.t[4] waited (a0 and a1 at the cap, a2 away): a2 comes online, 20 min
+    # late, and the waiting ticket goes to them from the queue
+    set_presence(a2, "online")
+    t4 = wait_for("the waiting ticket routed",
+                  lambda: (lambda t: t if t["assignee_id"] else None)(w.get_ticket(x.t[4]["id"])))
+    eq(t4["assignee_id"], a2.user["id"], "the queue goes to the agent who came online")
+    ev = [e for e in w.events(t4["id"]) if e["field"] == "assignee_id"]
+    eq([(e["new"], e["actor_id"], e["data"]) for e in ev], [(str(a2.user["id"]), None, "queue")],
+       "routed from the queue by the system")
     # a0 and a1 each solve one: one ticket under the cap each
     expect(a0.patch("/tickets/%d" % x.t[0]["id"], {"status": "solved"}), 200)
     expect(a1.patch("/tickets/%d" % x.t[1]["id"], {"status": "solved"}), 200)
-    set_presence(a2, "online")  # 20 min late
     t6 = w.ticket(requester=x.cust, group_id=x.g["id"])
-    eq(t6["assignee_id"], a2.user["id"], "round-robin goes on after the last pick")
+    eq(t6["assignee_id"], a0.user["id"], "round-robin goes on after the last pick, wrapping")
     t7 = w.ticket(requester=x.cust, group_id=x.g["id"])
-    eq(t7["assignee_id"], a0.user["id"], "and wraps round")
-    expect(a0.post("/tickets/%d/comments" % t7["id"], {"body": "On it", "public": True}), 201)
-    # 31 minutes later: a2 never answered t6; a0 answered t7
+    eq(t7["assignee_id"], a1.user["id"], "and on")
+    for a, t in ((a0, t6), (a1, t7)):
+        expect(a.post("/tickets/%d/comments" % t["id"], {"body": "On it", "public": True}), 201)
+    # 31 minutes later: a2 never answered x.t[4]; a0 and a1 answered theirs
     set_clock(x, ms(2026, 12, 1, 8, 51))
-    t6b = wait_for("t6 reassigned",
-                   lambda: (lambda t: t if t["assignee_id"] != a2.user["id"] else None)(
-                       w.get_ticket(t6["id"])))
-    eq(t6b["assignee_id"], a1.user["id"], "reassigned to the one under the cap, not a2")
-    ev = [e for e in w.events(t6["id"]) if e["field"] == "assignee_id"]
-    eq([(e["old"], e["new"], e["actor_id"]) for e in ev],
-       [(None, str(a2.user["id"]), None), (str(a2.user["id"]), None, None),
-        (None, str(a1.user["id"]), None)], "assignment history of t6")
-    eq(ev[1]["data"], "no reply in 30 min", "the reason")
-    check(ev[2]["action_id"] > ev[1]["action_id"], "unassign, then the router's own action")
-    eq(w.get_ticket(t7["id"])["assignee_id"], a0.user["id"], "answered: not reassigned")
-    # fired once: later rounds change nothing (a1's own check is due at 09:21)
+    wait_for("t4 unassigned",
+             lambda: [e for e in w.events(t4["id"]) if e["field"] == "assignee_id"
+                      and e["data"] == "no reply in 30 min"])
+    ev = [e for e in w.events(t4["id"]) if e["field"] == "assignee_id"]
+    eq([(e["old"], e["new"], e["actor_id"]) for e in ev[:2]],
+       [(None, str(a2.user["id"]), None), (str(a2.user["id"]), None, None)],
+       "assignment history of t4")
+    # a0 and a1 are at the cap, a3 has no shift: t4 waits, and never goes
+    # back to a2, who let it wait
+    set_clock(x, ms(2026, 12, 1, 8, 55))
+    time.sleep(0.5)
+    eq(w.get_ticket(t4["id"])["assignee_id"], None, "waits rather than go back to a2")
+    for t in (t6, t7):
+        eq(len([e for e in w.events(t["id"]) if e["field"] == "assignee_id"]), 1,
+           "answered: not reassigned")
+    # a1 solves one: under the cap again, the queue gives t4 to a1
+    expect(a1.patch("/tickets/%d" % t7["id"], {"status": "solved"}), 200)
+    t4b = wait_for("t4 routed again",
+                   lambda: (lambda t: t if t["assignee_id"] else None)(w.get_ticket(t4["id"])))
+    eq(t4b["assignee_id"], a1.user["id"], "to the agent under the cap")
+    # fired once: later rounds change nothing more
     set_clock(x, ms(2026, 12, 1, 9, 10))
     time.sleep(0.5)
-    eq(len([e for e in w.events(t6["id"]) if e["field"] == "assignee_id"]), 3,
-       "no second reassignment of t6")
+    eq(len([e for e in w.events(t4["id"]) if e["field"] == "assignee_id"]), 3,
+       "no second reassignment")
     expect(put(x.lead, "/groups/%d/routing" % x.g["id"], {"reassign_after_min": 0}), 200)
 
 
