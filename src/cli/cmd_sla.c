@@ -50,7 +50,7 @@ static int on_opt(int opt, const char *arg, void *ctx)
         o->hours[o->n_hours++] = arg;
         return EXIT_OK;
     case 'i': o->id_set = true; return number("--id", arg, 1, INT64_MAX, &o->id);
-    case 'c': return number("--calendar", arg, 1, INT64_MAX, &o->calendar);
+    case 'K': return number("--calendar", arg, 1, INT64_MAX, &o->calendar);
     case 'o': return number("--position", arg, 0, 1000000, &o->position);
     case 'W': o->warn_set = true; return number("--warn", arg, 0, 99, &o->warn);
     case 'f': return number("--first-response", arg, 0, SLA_TARGET_MAX_MIN, &o->target[0]);
@@ -65,7 +65,7 @@ static const struct option opts[] = {
     {"time-zone", required_argument, NULL, 'z'}, {"hours", required_argument, NULL, 'H'},
     {"id", required_argument, NULL, 'i'},        {"date", required_argument, NULL, 'd'},
     {"day-hours", required_argument, NULL, 'D'}, {"workday", no_argument, NULL, 'w'},
-    {"calendar", required_argument, NULL, 'c'},  {"position", required_argument, NULL, 'o'},
+    {"calendar", required_argument, NULL, 'K'},  {"position", required_argument, NULL, 'o'},
     {"warn", required_argument, NULL, 'W'},      {"priority", required_argument, NULL, 'P'},
     {"channel", required_argument, NULL, 'C'},   {"calendar-time", no_argument, NULL, 'T'},
     {"first-response", required_argument, NULL, 'f'},

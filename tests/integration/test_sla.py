@@ -9,7 +9,7 @@ import calendar as _cal
 import os
 import time
 
-from harness import (World, check, eq, expect, expect_err, new_dir, uniq, SLOW)
+from harness import (World, check, eq, expect, expect_err, new_dir, opora, uniq, SLOW)
 
 MIN = 60 * 1000
 
@@ -281,6 +281,69 @@ def test_calendar_change_moves_due_times(x):
     eq(sla(x, t["id"])["metrics"]["first_response"]["due_at"], iso(ms(2026, 3, 16, 18, 30)),
        "due the same evening now")
     expect(w.admin.patch("/sla/policies/%d" % pol["id"], {"active": False}), 200)
+
+
+def test_breach_raises_priority_and_escalates_to_a_tier(x):
+    w = x.w
+    pol = expect(w.admin.post("/sla/policies", {
+        "name": uniq("Incidents "), "position": 0, "conditions": {"types": ["incident"]},
+        "targets": {"first_response": {"minutes": 10, "business": False}},
+        "warn_percent": 0, "breach_actions": ["raise_priority", "escalate"],
+        "escalate_tier": "l2"}), 201)
+    eq((pol["escalate_tier"], pol["calendar_id"]), ("l2", None), "tier, calendar time")
+    x.set(ms(2026, 3, 7, 23, 55))  # Saturday night: calendar time counts
+    t = w.ticket(requester=x.cust, type="incident", priority="normal", group_id=x.l1["id"])
+    eq(sla(x, t["id"])["metrics"]["first_response"]["due_at"], iso(ms(2026, 3, 8, 0, 5)), "due")
+    x.set(ms(2026, 3, 8, 0, 5))
+    tk = wait_for("the breach actions", lambda: (lambda v: v if v["group_id"] != x.l1["id"]
+                                                 else None)(w.get_ticket(t["id"])))
+    eq((tk["priority"], tk["group_id"]), ("high", x.l2["id"]), "one step up, to the L2 group")
+    esc = [e for e in w.events(t["id"]) if e["kind"] == "escalated"]
+    eq([(e["old"], e["new"], e["actor_id"], e["field"]) for e in esc],
+       [(str(x.l1["id"]), str(x.l2["id"]), None, "l1>l2")], "escalated by the system")
+    eq(sla(x, t["id"])["policy"]["id"], pol["id"], "still its policy: types before priority")
+    expect(w.admin.patch("/sla/policies/%d" % pol["id"], {"active": False}), 200)
+
+
+def test_cli_calendars_and_policies(x):
+    db = x.w.srv.db
+    r = opora("calendar", "add", "--db", db, "--name", "CLI office", "--time-zone",
+              "Europe/Berlin", "--hours", "mon-fri=09:00-13:00,14:00-18:00")
+    eq(r.rc, 0, "calendar add: %s" % r.err)
+    cid = int(r.out.split("\t")[0])
+    r = opora("calendar", "day", "--db", db, "--id", str(cid), "--date", "2026-12-24",
+              "--name", "Heiligabend")
+    eq(r.rc, 0, "calendar day: %s" % r.err)
+    c = expect(x.w.admin.get("/calendars/%d" % cid), 200)
+    eq((c["hours"]["wed"], c["hours"]["sat"]), ("09:00-13:00,14:00-18:00", ""), "hours")
+    eq([(e["date"], e["kind"], e["name"]) for e in c["exceptions"]],
+       [("2026-12-24", "holiday", "Heiligabend")], "the day off")
+    r = opora("calendar", "show", "--db", db, "--id", str(cid))
+    check(r.rc == 0 and "2026-12-24\tholiday" in r.out, "show lists the day: %r" % r.out)
+    r = opora("sla", "add", "--db", db, "--name", "CLI urgent", "--first-response", "15",
+              "--resolution", "240", "--calendar", str(cid), "--priority", "urgent",
+              "--position", "50")
+    eq(r.rc, 0, "sla add: %s" % r.err)
+    pid = int(r.out.split("\t")[0])
+    p = expect(x.w.admin.get("/sla/policies/%d" % pid), 200)
+    eq((p["targets"]["first_response"], p["conditions"]["priorities"], p["calendar_id"]),
+       ({"minutes": 15, "business": True}, ["urgent"], cid), "the policy")
+    expect(x.w.admin.patch("/sla/policies/%d" % pid, {"active": False}), 200)
+    check("CLI urgent" in opora("sla", "list", "--db", db).out, "sla list")
+    # bad input: a message naming the option, exit 1, nothing stored
+    for argv, opt in ((["calendar", "add", "--name", "X", "--hours", "mon=18:00-09:00"], "--hours"),
+                      (["calendar", "add", "--name", "Y", "--time-zone", "Mars/Base"],
+                       "time_zone"),
+                      (["sla", "add", "--name", "Z", "--priority", "extreme",
+                        "--first-response", "5"], "--priority"),
+                      (["sla", "add", "--name", "Z"], "targets")):
+        r = opora(*(argv[:2] + ["--db", db] + argv[2:]))
+        eq(r.rc, 1, "%s exits 1" % argv)
+        check(opt in r.err, "%s names %s: %r" % (argv, opt, r.err))
+    names = [c["name"] for c in expect(x.w.admin.get("/calendars"), 200)["calendars"]]
+    check("X" not in names and "Y" not in names, "nothing stored: %r" % names)
+    r = opora("calendar", "frobnicate", "--db", db)
+    eq(r.rc, 2, "unknown subcommand: usage")
 
 
 def test_bad_input_stores_nothing(x):
