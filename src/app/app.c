@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "app/internal.h"
+#include "app/sla_env.h"
 #include "base/log.h"
 #include "store/files.h"
 
@@ -81,6 +82,8 @@ op_rc app_init(struct app *app, struct store *store, const struct app_config *cf
         goto nomem;
     if (!(app->auth_cache = authcache_new(4096)))
         goto nomem;
+    if (!(app->sla_cache = sla_cache_new()))
+        goto nomem;
     op_rc rc = filestore_open(cfg->files_dir, &app->files);
     if (rc) {
         app_release(app);
@@ -97,6 +100,8 @@ void app_release(struct app *app)
     ratelimit_free(app->logins);
     authcache_free(app->auth_cache);
     app->auth_cache = NULL;
+    sla_cache_free(app->sla_cache);
+    app->sla_cache = NULL;
     filestore_close(app->files);
     free(app->dummy_hash);
     app->logins = NULL;

@@ -57,6 +57,7 @@ struct app {
     struct store_tx *batch_tx;
     char node_id[40];              /* this process among the nodes on one database: host:pid:random */
     struct jobs *jobs;             /* the background thread (jobs.h), when started */
+    struct sla_cache *sla_cache;   /* calendars, by version (sla_env.h) */
 };
 
 /* Sets up app over an open store (which stays the caller's). Returns

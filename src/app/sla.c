@@ -51,7 +51,7 @@ op_rc sla_after_write(struct app *app, struct store_tx *tx, const struct actor *
     op_rc rc;
     bool fresh = false;
 
-    sla_ctx_init(&ctx, a);
+    sla_ctx_init(&ctx, app, a);
     if ((rc = tx->ops->sla->state_get(tx, t->id, &s)) == OP_ERR_NOTFOUND) {
         sla_init(&s, t->id);
         fresh = true;
@@ -328,7 +328,7 @@ static op_rc fire_fn(struct store_tx *tx, void *arg)
 {
     struct fire_job *j = arg;
     struct sla_ctx ctx;
-    sla_ctx_init(&ctx, j->a);
+    sla_ctx_init(&ctx, j->app, j->a);
     j->fired = 0;
     for (size_t i = 0; i < j->ids.n; i++) {
         op_rc rc = fire_one(j->app, tx, &ctx, j->ids.v[i], j->now, &j->fired, j->a);

@@ -306,7 +306,7 @@ static op_rc recompute_fn(struct store_tx *tx, void *arg)
     struct sla_state *v;
     size_t n;
     op_rc rc;
-    sla_ctx_init(&ctx, j->a);
+    sla_ctx_init(&ctx, j->app, j->a);
     if ((rc = tx->ops->sla->calendar_get(tx, j->calendar_id, j->a, &r)))
         return rc;
     if (r.recompute_after < 0) {
@@ -607,7 +607,7 @@ static op_rc view_fn(struct store_tx *tx, void *arg)
     v->has = true;
     struct sla_ctx ctx;
     struct sla_env env;
-    sla_ctx_init(&ctx, j->a);
+    sla_ctx_init(&ctx, j->app, j->a);
     if ((rc = sla_ctx_env(tx, &ctx, v->state.policy_id, &env)))
         return rc;
     if (env.policy) {

@@ -1,15 +1,97 @@
 /* sla_env.c - policies and calendars for one transaction. */
 #include "base/common.h"
 
+#include <pthread.h>
+
 #include "app/internal.h"
 #include "app/sla_env.h"
 #include "base/log.h"
 #include "base/tz.h"
 
-void sla_ctx_init(struct sla_ctx *c, struct arena *a)
+void sla_ctx_init(struct sla_ctx *c, struct app *app, struct arena *a)
 {
     memset(c, 0, sizeof(*c));
+    c->app = app;
     c->a = a;
+}
+
+/* One version of a calendar, never changed once made; a newer version is
+ * added in front, older ones stay until the process ends (calendars change
+ * a few times a year), so a pointer handed out stays valid. */
+struct cached_calendar {
+    int64_t id, version;
+    struct calendar cal;
+    struct arena a;
+    struct cached_calendar *next;
+};
+
+struct sla_cache {
+    pthread_mutex_t mu;
+    struct cached_calendar *head;
+};
+
+struct sla_cache *sla_cache_new(void)
+{
+    struct sla_cache *c = calloc(1, sizeof(*c));
+    if (c)
+        pthread_mutex_init(&c->mu, NULL);
+    return c;
+}
+
+void sla_cache_free(struct sla_cache *c)
+{
+    if (!c)
+        return;
+    for (struct cached_calendar *k = c->head, *next; k; k = next) {
+        next = k->next;
+        arena_release(&k->a);
+        free(k);
+    }
+    pthread_mutex_destroy(&c->mu);
+    free(c);
+}
+
+static const struct calendar *cache_find(struct sla_cache *c, int64_t id, int64_t version)
+{
+    const struct calendar *out = NULL;
+    pthread_mutex_lock(&c->mu);
+    for (struct cached_calendar *k = c->head; k && !out; k = k->next)
+        if (k->id == id && k->version == version)
+            out = &k->cal;
+    pthread_mutex_unlock(&c->mu);
+    return out;
+}
+
+/* A copy of r that owns its strings and exceptions. */
+static const struct calendar *cache_add(struct sla_cache *c, const struct calendar_row *r,
+                                        int64_t version)
+{
+    struct cached_calendar *k = calloc(1, sizeof(*k));
+    if (!k)
+        return NULL;
+    arena_init(&k->a, 0);
+    struct calendar_row copy = *r;
+    copy.name = arena_strdup(&k->a, r->name);
+    copy.time_zone = arena_strdup(&k->a, r->time_zone);
+    copy.exc = arena_alloc(&k->a, (r->n_exc + 1) * sizeof(*copy.exc));
+    bool ok = copy.name && copy.time_zone && copy.exc;
+    for (size_t i = 0; ok && i < r->n_exc; i++) {
+        copy.exc[i] = r->exc[i];
+        ok = (copy.exc[i].name = arena_strdup(&k->a, r->exc[i].name ? r->exc[i].name : ""));
+    }
+    if (!ok) {
+        arena_release(&k->a);
+        free(k);
+        return NULL;
+    }
+    k->id = r->id;
+    k->version = version;
+    sla_calendar_of_row(&copy, &k->cal);
+    pthread_mutex_lock(&c->mu);
+    k->next = c->head;
+    c->head = k;
+    pthread_mutex_unlock(&c->mu);
+    return &k->cal;
 }
 
 static op_rc load(struct store_tx *tx, struct sla_ctx *c)
@@ -53,15 +135,30 @@ op_rc sla_ctx_calendar(struct store_tx *tx, struct sla_ctx *c, int64_t id,
             *out = &k->cal;
             return OP_OK;
         }
-    struct calendar_row r;
-    op_rc rc = tx->ops->sla->calendar_get(tx, id, c->a, &r);
-    if (rc)
-        return rc;
+    struct sla_cache *cache = c->app ? c->app->sla_cache : NULL;
+    int64_t version = 0;
+    const struct calendar *hit = NULL;
+    op_rc rc;
+    if (cache) {
+        if ((rc = tx->ops->sla->calendar_version(tx, id, &version)))
+            return rc;
+        hit = cache_find(cache, id, version);
+    }
     struct sla_ctx_calendar *k = arena_alloc(c->a, sizeof(*k));
     if (!k)
         return OP_ERR_NOMEM;
+    if (hit) {
+        k->cal = *hit;
+    } else {
+        struct calendar_row r;
+        if ((rc = tx->ops->sla->calendar_get(tx, id, c->a, &r)))
+            return rc;
+        if (cache && (hit = cache_add(cache, &r, version)))
+            k->cal = *hit;
+        else
+            sla_calendar_of_row(&r, &k->cal);
+    }
     k->id = id;
-    sla_calendar_of_row(&r, &k->cal);
     k->next = c->cals;
     c->cals = k;
     *out = &k->cal;

@@ -12,6 +12,7 @@ struct sla_ctx_calendar {
 };
 
 struct sla_ctx {
+    struct app *app;
     struct arena *a;
     bool loaded;
     struct sla_policy *pol;
@@ -19,7 +20,13 @@ struct sla_ctx {
     struct sla_ctx_calendar *cals; /* from a: pointers into it stay valid */
 };
 
-void sla_ctx_init(struct sla_ctx *c, struct arena *a);
+void sla_ctx_init(struct sla_ctx *c, struct app *app, struct arena *a);
+
+/* Calendars as core/calendar.h wants them, kept for the life of the process
+ * and checked against the stored version at each use: an action on a
+ * ticket does not read and parse a calendar's hundred days each time. */
+struct sla_cache *sla_cache_new(void);
+void sla_cache_free(struct sla_cache *c);
 
 /* The policy t falls under (NULL: none). */
 op_rc sla_ctx_match(struct store_tx *tx, struct sla_ctx *c, const struct ticket *t,

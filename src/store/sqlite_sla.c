@@ -132,7 +132,8 @@ static op_rc sq_calendar_update(struct store_tx *t, const struct calendar_row *c
     if (!rc)
         rc = sq_prep(tx,
                      "UPDATE calendars SET name = ?, time_zone = ?, always = ?, week = ?, "
-                     "recompute_after = ?, created_at = ?, updated_at = ? WHERE id = ?",
+                     "recompute_after = ?, created_at = ?, updated_at = ?, "
+                     "version = version + 1 WHERE id = ?",
                      &st);
     if (!rc) {
         int src = cal_bind(st, c, week);
@@ -198,6 +199,21 @@ static op_rc sq_calendar_delete(struct store_tx *t, int64_t id)
     sqlite3_stmt *st;
     op_rc rc = sq_prep_id(tx, "DELETE FROM calendars WHERE id = ?", id, &st);
     return rc ? rc : sq_run_update(tx, st, SQLITE_OK, "calendar_delete");
+}
+
+static op_rc sq_calendar_version(struct store_tx *t, int64_t id, int64_t *version)
+{
+    struct sq_tx *tx = sq_tx(t);
+    sqlite3_stmt *st;
+    op_rc rc = sq_prep_id(tx, "SELECT version FROM calendars WHERE id = ?", id, &st);
+    if (rc)
+        return rc;
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        *version = sqlite3_column_int64(st, 0);
+    sq_done(tx, st);
+    return src == SQLITE_ROW ? OP_OK : src == SQLITE_DONE ? OP_ERR_NOTFOUND
+                                                          : sq_fail(tx, src, "calendar_version");
 }
 
 static op_rc sq_calendar_set_recompute(struct store_tx *t, int64_t id, int64_t after)
@@ -712,6 +728,7 @@ const struct store_sla_ops sqlite_sla_ops = {
     .calendar_list = sq_calendar_list,
     .calendar_delete = sq_calendar_delete,
     .calendar_set_recompute = sq_calendar_set_recompute,
+    .calendar_version = sq_calendar_version,
     .policy_insert = sq_policy_insert,
     .policy_update = sq_policy_update,
     .policy_get = sq_policy_get,

@@ -49,6 +49,9 @@ struct store_sla_ops {
                            size_t *n);
     op_rc (*calendar_delete)(struct store_tx *tx, int64_t id);
     op_rc (*calendar_set_recompute)(struct store_tx *tx, int64_t id, int64_t after);
+    /* A number that grows at every update of the calendar (caches compare
+     * it); OP_ERR_NOTFOUND when there is no such calendar. */
+    op_rc (*calendar_version)(struct store_tx *tx, int64_t id, int64_t *version);
 
     /* policies; list is by position, then id */
     op_rc (*policy_insert)(struct store_tx *tx, struct sla_policy *p);

@@ -10,6 +10,7 @@ CREATE TABLE calendars (
     -- seven days, Monday first, separated by '|'; a day is "HH:MM-HH:MM,..." or ""
     week            TEXT NOT NULL,
     recompute_after INTEGER NOT NULL DEFAULT -1,
+    version         INTEGER NOT NULL DEFAULT 1,   -- +1 at every update: caches compare it
     created_at      INTEGER NOT NULL,
     updated_at      INTEGER NOT NULL
 );
