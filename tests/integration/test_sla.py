@@ -9,7 +9,7 @@ import calendar as _cal
 import os
 import time
 
-from harness import (World, check, eq, expect, expect_err, new_dir, opora, uniq, SLOW)
+from harness import (Server, World, check, eq, expect, expect_err, new_dir, opora, uniq, SLOW)
 
 MIN = 60 * 1000
 
@@ -240,6 +240,31 @@ def test_timer_due_while_down_fires_once_after_start(x):
     eq([e["field"] for e in br], ["first_response"], "fired after the start")
     time.sleep(0.5)
     eq(len(sla_events(x, t["id"], "sla_breached")), 1, "once")
+
+
+def test_two_nodes_fire_each_timer_once(x):
+    """A second server on the same database: both run the timer job; the
+    leases let exactly one of them fire each warning and breach."""
+    w = x.w
+    x.set(ms(2026, 3, 12, 9, 0))
+    ids = [high_ticket(x)["id"] for _ in range(40)]
+    two = Server("sla-node2", env={"OPORA_TEST_CLOCK": x.clock}, db=w.srv.db,
+                 files_dir=w.srv.files_dir, init=False).start()
+    try:
+        x.set(ms(2026, 3, 12, 9, 50))  # past every warning
+        for tid in ids:
+            wait_for("warning of %d" % tid, lambda: sla_events(x, tid, "sla_warning"))
+        x.set(ms(2026, 3, 12, 10, 30))  # past every first-response breach
+        for tid in ids:
+            wait_for("breach of %d" % tid, lambda: sla_events(x, tid, "sla_breached"))
+        time.sleep(0.5)
+        for tid in ids:
+            kinds = sorted(e["kind"] for e in sla_events(x, tid))
+            eq(kinds, ["sla_breached", "sla_warning"], "ticket %d: each verdict once" % tid)
+        fired = [l for s in (w.srv, two) for l in s.lines() if "job failed" in l]
+        eq(fired, [], "no job failed on either node")
+    finally:
+        two.stop()
 
 
 def test_sort_by_due_and_due_before(x):
