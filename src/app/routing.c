@@ -65,6 +65,26 @@ static op_rc routing_put_fn(struct store_tx *tx, void *arg)
     s.updated_at = app_now(j->app);
     if ((rc = tx->ops->team->routing_put(tx, &s)))
         return rc;
+    /* on the group's record in the log, by who changed it */
+    struct routing_settings was = *j->out;
+    struct arena a = ARENA_INIT(0);
+    struct event_list l;
+    char x[24], y[24];
+    int64_t action = 0;
+    event_list_init(&l, &a, ENTITY_GROUP, j->group_id, s.updated_at, j->who->id, j->who->via);
+    if (!(rc = event_add_if_changed(&l, "routing.mode", routing_mode_name(was.mode),
+                                    routing_mode_name(s.mode))) &&
+        !(rc = event_add_if_changed(&l, "routing.cap", id_str(was.cap, x), id_str(s.cap, y))) &&
+        !(rc = event_add_if_changed(&l, "routing.reassign_after_min",
+                                    id_str(was.reassign_after_min, x),
+                                    id_str(s.reassign_after_min, y))) &&
+        !(rc = event_add_if_changed(&l, "routing.language", routing_lang_name(was.lang_rule),
+                                    routing_lang_name(s.lang_rule))) &&
+        l.n)
+        rc = tx_append_events(tx, &l, &action);
+    arena_release(&a);
+    if (rc)
+        return rc;
     *j->out = s;
     return OP_OK;
 }

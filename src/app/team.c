@@ -5,6 +5,7 @@
 #include "app/internal.h"
 #include "app/team.h"
 #include "base/tz.h"
+#include "core/calendar.h"
 #include "core/validate.h"
 
 /* ---- shared checks ---- */
@@ -59,6 +60,85 @@ static bool zone_known(const char *name)
     return !name || !*name || tz_load(name, &z) == OP_OK;
 }
 
+/* "en ru" from a list, from a; "" for none. */
+static char *str_join(const struct str_list *l, struct arena *a)
+{
+    size_t n = 1;
+    for (size_t i = 0; i < l->n; i++)
+        n += strlen(l->v[i]) + 1;
+    char *s = arena_alloc(a, n);
+    if (!s)
+        return NULL;
+    for (size_t i = 0, at = 0; i < l->n; i++)
+        at += (size_t)snprintf(s + at, n - at, "%s%s", i ? " " : "", l->v[i]);
+    return s;
+}
+
+/* ---- the planning record ----
+ *
+ * Every planning change is in the event log like any other change, by the
+ * person who made it: templates, rota entries and on-call periods as
+ * objects of their own (created, each field, "deleted"), routing settings on
+ * their group, the team settings on the one "team" object (id 1). */
+
+struct plan {
+    struct event_list l;
+    op_rc rc;
+};
+
+static void plan_begin(struct plan *p, struct app *app, const struct actor *who, enum entity e,
+                       int64_t id, bool created, struct arena *a)
+{
+    event_list_init(&p->l, a, e, id, app_now(app), who->id, who->via);
+    p->rc = created ? event_add_ids(&p->l, EV_CREATED, "", 0, id, NULL) : OP_OK;
+}
+
+static void plan_field(struct plan *p, const char *field, const char *old, const char *new)
+{
+    if (!p->rc)
+        p->rc = event_add_if_changed(&p->l, field, old, new);
+}
+
+static void plan_int(struct plan *p, const char *field, bool had, int64_t old, int64_t new)
+{
+    char a[24], b[24];
+    plan_field(p, field, had ? id_str(old, a) : "", id_str(new, b));
+}
+
+static void plan_time(struct plan *p, const char *field, op_time old, op_time new)
+{
+    char a[32] = "", b[32] = "";
+    if (old)
+        time_format_iso(old, a);
+    time_format_iso(new, b);
+    plan_field(p, field, a, b);
+}
+
+static void plan_deleted(struct plan *p)
+{
+    if (!p->rc)
+        p->rc = event_add(&p->l, EV_CHANGED, "deleted", "false", "true", NULL);
+}
+
+static op_rc plan_end(struct plan *p, struct store_tx *tx)
+{
+    int64_t action = 0;
+    return p->rc ? p->rc : p->l.n ? tx_append_events(tx, &p->l, &action) : OP_OK;
+}
+
+static void plan_shift(struct plan *p, const struct shift_template *old,
+                       const struct shift_template *s)
+{
+    char a[6] = "", b[6];
+    if (old)
+        cal_format_hhmm(old->start_min, a);
+    cal_format_hhmm(s->start_min, b);
+    plan_field(p, "name", old ? old->name : "", s->name);
+    plan_field(p, "start", a, b);
+    plan_int(p, "duration_min", old, old ? old->duration_min : 0, s->duration_min);
+    plan_field(p, "time_zone", old ? old->time_zone : "", s->time_zone);
+}
+
 /* ---- shift templates ---- */
 
 struct shift_job {
@@ -77,7 +157,7 @@ static op_rc shift_write_fn(struct store_tx *tx, void *arg)
 {
     struct shift_job *j = arg;
     const struct shift_input *in = j->in;
-    struct shift_template s = {0};
+    struct shift_template s = {0}, old = {0};
     char b[24];
     op_rc rc;
     op_time now = app_now(j->app);
@@ -87,6 +167,7 @@ static op_rc shift_write_fn(struct store_tx *tx, void *arg)
             return op_fail(j->err, rc, NULL, MSG_ERR_TEAM_SHIFT_NOT_FOUND, id_str(j->id, b));
         if (rc)
             return rc;
+        old = s;
     } else {
         if (!(in->set & SHF_NAME))
             return op_fail(j->err, OP_ERR_INVALID, "name", MSG_ERR_REQUIRED);
@@ -112,6 +193,11 @@ static op_rc shift_write_fn(struct store_tx *tx, void *arg)
     if (rc == OP_ERR_CONFLICT)
         return op_fail(j->err, OP_ERR_INVALID, "name", MSG_ERR_DUPLICATE, s.name);
     if (rc)
+        return rc;
+    struct plan p;
+    plan_begin(&p, j->app, j->who, ENTITY_SHIFT, s.id, !j->id, j->a);
+    plan_shift(&p, j->id ? &old : NULL, &s);
+    if ((rc = plan_end(&p, tx)))
         return rc;
     *j->out = s;
     return OP_OK;
@@ -149,7 +235,12 @@ static op_rc shift_delete_fn(struct store_tx *tx, void *arg)
         rc = tx->ops->team->shift_delete(tx, j->id);
     if (rc == OP_ERR_CONFLICT)
         return op_fail(j->err, rc, NULL, MSG_ERR_TEAM_SHIFT_IN_USE, s.name);
-    return rc;
+    if (rc)
+        return rc;
+    struct plan p;
+    plan_begin(&p, j->app, j->who, ENTITY_SHIFT, j->id, false, j->a);
+    plan_deleted(&p);
+    return plan_end(&p, tx);
 }
 
 op_rc app_shift_delete(struct app *app, const struct actor *who, int64_t id, struct op_err *err)
@@ -233,6 +324,17 @@ static op_rc rota_add_tx(struct store_tx *tx, struct app *app, const struct acto
         return rc;
     if ((rc = tx->ops->team->rota_insert(tx, &e)))
         return rc;
+    struct plan p;
+    char d[11];
+    cal_format_date(e.date, d);
+    plan_begin(&p, app, who, ENTITY_ROTA, e.id, true, a);
+    plan_int(&p, "agent_id", false, 0, e.agent_id);
+    plan_field(&p, "date", "", d);
+    plan_int(&p, "shift_id", false, 0, e.shift_id);
+    plan_time(&p, "start_at", 0, e.start_at);
+    plan_time(&p, "end_at", 0, e.end_at);
+    if ((rc = plan_end(&p, tx)))
+        return rc;
     *out = e;
     return OP_OK;
 }
@@ -285,6 +387,14 @@ static op_rc rota_remove_fn(struct store_tx *tx, void *arg)
     op_rc rc = tx->ops->team->rota_delete(tx, j->id);
     if (rc == OP_ERR_NOTFOUND)
         return op_fail(j->err, rc, NULL, MSG_ERR_TEAM_ROTA_NOT_FOUND, id_str(j->id, b));
+    if (rc)
+        return rc;
+    struct plan p;
+    struct arena a = ARENA_INIT(0);
+    plan_begin(&p, j->app, j->who, ENTITY_ROTA, j->id, false, &a);
+    plan_deleted(&p);
+    rc = plan_end(&p, tx);
+    arena_release(&a);
     return rc;
 }
 
@@ -348,9 +458,15 @@ static op_rc rota_put_fn(struct store_tx *tx, void *arg)
         return rc;
     if ((rc = tx->ops->team->rota_list(tx, &j->f, j->a, &old, &n_old)))
         return rc;
-    for (size_t i = 0; i < n_old; i++)
+    for (size_t i = 0; i < n_old; i++) {
+        struct plan p;
         if ((rc = tx->ops->team->rota_delete(tx, old[i].id)))
             return rc;
+        plan_begin(&p, j->app, j->who, ENTITY_ROTA, old[i].id, false, j->a);
+        plan_deleted(&p);
+        if ((rc = plan_end(&p, tx)))
+            return rc;
+    }
     for (size_t i = 0; i < j->n_entries; i++) {
         const struct rota_input *e = &j->entries[i];
         char prefix[32], f[64], b[24];
@@ -415,7 +531,7 @@ static op_rc oncall_write_fn(struct store_tx *tx, void *arg)
 {
     struct oncall_job *j = arg;
     const struct oncall_input *in = j->in;
-    struct oncall o = {0};
+    struct oncall o = {0}, old = {0};
     struct user u;
     char b[24];
     op_rc rc;
@@ -425,6 +541,7 @@ static op_rc oncall_write_fn(struct store_tx *tx, void *arg)
             return op_fail(j->err, rc, NULL, MSG_ERR_TEAM_ONCALL_NOT_FOUND, id_str(j->id, b));
         if (rc)
             return rc;
+        old = o;
     } else {
         static const struct {
             unsigned bit;
@@ -458,6 +575,14 @@ static op_rc oncall_write_fn(struct store_tx *tx, void *arg)
         return rc;
     if ((rc = j->id ? tx->ops->team->oncall_update(tx, &o) : tx->ops->team->oncall_insert(tx, &o)))
         return rc;
+    struct plan p;
+    plan_begin(&p, j->app, j->who, ENTITY_ONCALL, o.id, !j->id, j->a);
+    plan_int(&p, "agent_id", j->id, old.agent_id, o.agent_id);
+    plan_time(&p, "start_at", old.start_at, o.start_at);
+    plan_time(&p, "end_at", old.end_at, o.end_at);
+    plan_field(&p, "note", j->id ? old.note : "", o.note);
+    if ((rc = plan_end(&p, tx)))
+        return rc;
     *j->out = o;
     return OP_OK;
 }
@@ -490,6 +615,14 @@ static op_rc oncall_delete_fn(struct store_tx *tx, void *arg)
     op_rc rc = tx->ops->team->oncall_delete(tx, j->id);
     if (rc == OP_ERR_NOTFOUND)
         return op_fail(j->err, rc, NULL, MSG_ERR_TEAM_ONCALL_NOT_FOUND, id_str(j->id, b));
+    if (rc)
+        return rc;
+    struct plan p;
+    struct arena a = ARENA_INIT(0);
+    plan_begin(&p, j->app, j->who, ENTITY_ONCALL, j->id, false, &a);
+    plan_deleted(&p);
+    rc = plan_end(&p, tx);
+    arena_release(&a);
     return rc;
 }
 
@@ -667,10 +800,19 @@ static op_rc lang_set_fn(struct store_tx *tx, void *arg)
 {
     struct lang_job *j = arg;
     struct user u;
+    struct str_list before;
     op_rc rc = check_agent(tx, j->user_id, "user_id", j->a, &u, j->err);
-    if (rc || (rc = tx->ops->team->languages_set(tx, j->user_id, &j->langs)))
+    if (rc || (rc = tx->ops->team->languages_get(tx, j->user_id, j->a, &before)) ||
+        (rc = tx->ops->team->languages_set(tx, j->user_id, &j->langs)) ||
+        (rc = tx->ops->team->languages_get(tx, j->user_id, j->a, j->out)))
         return rc;
-    return tx->ops->team->languages_get(tx, j->user_id, j->a, j->out);
+    char *was = str_join(&before, j->a), *now = str_join(j->out, j->a);
+    if (!was || !now)
+        return OP_ERR_NOMEM;
+    struct plan p;
+    plan_begin(&p, j->app, j->who, ENTITY_USER, j->user_id, false, j->a);
+    plan_field(&p, "languages", was, now);
+    return plan_end(&p, tx);
 }
 
 op_rc app_languages_get(struct app *app, const struct actor *who, int64_t user_id,
@@ -721,6 +863,7 @@ op_rc app_languages_set(struct app *app, const struct actor *who, int64_t user_i
 
 struct settings_job {
     struct app *app;
+    const struct actor *who;
     const struct team_settings_input *in;
     struct team_settings *out;
     struct op_err *err;
@@ -739,12 +882,22 @@ static op_rc settings_put_fn(struct store_tx *tx, void *arg)
     op_rc rc = tx->ops->team->settings_get(tx, &s);
     if (rc)
         return rc;
+    struct team_settings old = s;
     if (j->in->set & TSF_AWAY)
         s.away_after_min = j->in->away_after_min;
     if (j->in->set & TSF_GRACE)
         s.grace_min = j->in->grace_min;
     s.updated_at = app_now(j->app);
     if ((rc = team_settings_check(&s, j->err)) || (rc = tx->ops->team->settings_put(tx, &s)))
+        return rc;
+    struct plan p;
+    struct arena a = ARENA_INIT(0);
+    plan_begin(&p, j->app, j->who, ENTITY_TEAM, 1, false, &a);
+    plan_int(&p, "away_after_min", true, old.away_after_min, s.away_after_min);
+    plan_int(&p, "grace_min", true, old.grace_min, s.grace_min);
+    rc = plan_end(&p, tx);
+    arena_release(&a);
+    if (rc)
         return rc;
     *j->out = s;
     return OP_OK;
@@ -754,7 +907,7 @@ op_rc app_team_settings_get(struct app *app, const struct actor *who, struct tea
                             struct op_err *err)
 {
     op_rc rc = require_staff(who, err);
-    struct settings_job j = {app, NULL, out, err};
+    struct settings_job j = {app, who, NULL, out, err};
     return rc ? rc : app_run(app, true, settings_get_fn, &j);
 }
 
@@ -763,6 +916,6 @@ op_rc app_team_settings_put(struct app *app, const struct actor *who,
                             struct op_err *err)
 {
     op_rc rc = access_require(who, ROLE_LEAD, err);
-    struct settings_job j = {app, in, out, err};
+    struct settings_job j = {app, who, in, out, err};
     return rc ? rc : app_run(app, false, settings_put_fn, &j);
 }

@@ -56,7 +56,7 @@ ENUM_NAMES(via, enum via, VIA__COUNT, "email", "chat", "web", "phone", "telegram
            "system", "cli")
 ENUM_NAMES(link_kind, enum link_kind, LINK__COUNT, "related", "parent", "duplicate")
 ENUM_NAMES(entity, enum entity, ENTITY__COUNT, "ticket", "user", "organization", "group",
-           "macro", "calendar", "sla_policy")
+           "macro", "calendar", "sla_policy", "shift", "rota_entry", "oncall", "team")
 ENUM_NAMES(event_kind, enum event_kind, EV__COUNT, "created", "changed", "comment", "escalated",
            "handed_back", "linked", "unlinked", "merged_into", "merged_from", "macro_applied",
            "requester_added", "sla_warning", "sla_breached", "sla_met")

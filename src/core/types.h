@@ -36,7 +36,8 @@ enum via {
 enum link_kind { LINK_RELATED, LINK_PARENT, LINK_DUPLICATE, LINK__COUNT };
 /* What an event is about. */
 enum entity { ENTITY_TICKET, ENTITY_USER, ENTITY_ORGANIZATION, ENTITY_GROUP, ENTITY_MACRO,
-              ENTITY_CALENDAR, ENTITY_SLA_POLICY, ENTITY__COUNT };
+              ENTITY_CALENDAR, ENTITY_SLA_POLICY, ENTITY_SHIFT, ENTITY_ROTA, ENTITY_ONCALL,
+              ENTITY_TEAM, ENTITY__COUNT };
 
 enum event_kind {
     EV_CREATED,      /* the object came into being; its initial fields follow as EV_CHANGED */

@@ -423,3 +423,32 @@ def test_09_cli(x):
     row = [l for l in r.out.split("\n") if l.startswith("ann@example.com")]
     eq(row[0].split()[1:3], ["da", "."], "after clear")
     eq(opora("rota", "--db", db).rc, 2, "no subcommand: usage")
+
+
+def test_10_planning_is_in_the_event_log(x):
+    """Templates, rota entries, on-call, routing and team settings: every
+    planning change is an event by the person who made it."""
+    w = x.w
+    evs, after = [], 0
+    while True:
+        d = expect(w.admin.get("/events", query={"after_id": after, "limit": 10000}), 200)
+        evs += d["events"]
+        after = d.get("next_after_id")
+        if not after:
+            break
+    def of(entity, field=None, kind=None):
+        return [e for e in evs if e["entity"] == entity and (field is None or e["field"] == field)
+                and (kind is None or e["kind"] == kind)]
+    for entity in ("shift", "rota_entry", "oncall"):
+        made = of(entity, kind="created")
+        check(made, "%s: created events" % entity)
+        check(all(e["actor_id"] is not None and e["via"] != "system" for e in made),
+              "%s: by a person" % entity)
+    check(of("rota_entry", "deleted"), "rota entries removed are recorded")
+    eq({e["new"] for e in of("shift", "start")} >= {"09:00"}, True, "a template's start")
+    modes = [e for e in of("group", "routing.mode")]
+    check(modes and modes[0]["new"] == "round_robin" and modes[0]["actor_id"] == x.lead.user["id"],
+          "routing mode by the lead: %r" % modes[:1])
+    check(of("group", "routing.reassign_after_min"), "reassign setting")
+    check(of("team", "away_after_min"), "team settings")
+    check(of("user", "languages"), "an agent's languages")
