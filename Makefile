@@ -8,7 +8,7 @@
 # Sources are found by wildcard: add a .c under src/ and it is built.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium inih gmime-3.0 libcurl
+PKGS    := libmicrohttpd jansson sqlite3 libsodium inih gmime-3.0 libcurl libpq
 CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Werror -Wno-missing-field-initializers \
                -Isrc -Ibuild/gen -g -pthread -MMD -MP
 LIBS    := $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -pthread
@@ -29,8 +29,10 @@ CFLAGS  := $(CFLAGS_BASE) $(PKGCFLAGS) $(OPT) $(EXTRA_CFLAGS)
 SRC_ALL  := $(shell find src -name '*.c' | sort)
 MAIN_SRC := src/cli/main.c
 LIB_SRC  := $(filter-out $(MAIN_SRC),$(SRC_ALL))
-GEN_SRC  := build/gen/migrations_sqlite.c
-LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/migrations_sqlite.o
+GEN_SRC  := build/gen/migrations_sqlite.c build/gen/migrations_pg.c \
+            build/gen/web_templates.c build/gen/web_assets.c
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/migrations_sqlite.o $(B)/obj/gen/migrations_pg.o \
+            $(B)/obj/gen/web_templates.o $(B)/obj/gen/web_assets.o
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/obj/%.o)
 
 UNIT_SRC := $(shell find tests/unit -name 'test_*.c' 2>/dev/null | sort)
@@ -63,6 +65,26 @@ $(B)/obj/gen/%.o: build/gen/%.c
 build/gen/migrations_sqlite.c: tools/embed-sql $(sort $(wildcard src/store/migrations/sqlite/*.sql))
 	@mkdir -p $(dir $@)
 	@tools/embed-sql sqlite src/store/migrations/sqlite > $@.tmp && mv $@.tmp $@
+
+build/gen/migrations_pg.c: tools/embed-sql $(sort $(wildcard src/store/migrations/pg/*.sql))
+	@mkdir -p $(dir $@)
+	@tools/embed-sql pg src/store/migrations/pg > $@.tmp && mv $@.tmp $@
+
+# the web UI: templates and assets become part of the binary; htmx comes
+# from npm (package-lock.json; ./setup runs npm ci), never from the repo
+WEB_TEMPLATES := $(sort $(wildcard src/web/templates/*.html))
+WEB_ASSETS    := $(sort $(wildcard src/web/assets/*)) node_modules/htmx.org/dist/htmx.min.js
+
+build/gen/web_templates.c: tools/embed-templates $(WEB_TEMPLATES)
+	@mkdir -p $(dir $@)
+	@tools/embed-templates web_templates $(WEB_TEMPLATES) > $@.$$$$.tmp && mv $@.$$$$.tmp $@
+
+build/gen/web_assets.c: tools/embed-templates $(WEB_ASSETS)
+	@mkdir -p $(dir $@)
+	@tools/embed-templates web_assets $(WEB_ASSETS) > $@.$$$$.tmp && mv $@.$$$$.tmp $@
+
+node_modules/htmx.org/dist/htmx.min.js:
+	@echo "missing $@: run ./setup (it runs npm ci)" >&2; exit 1
 
 $(B)/tests/unit/%: tests/unit/%.c $(B)/libopora.a
 	@mkdir -p $(dir $@)

@@ -5,6 +5,7 @@
 
 #include "app/jobs.h"
 #include "app/internal.h"
+#include "app/kpi.h"
 #include "app/mail.h"
 #include "app/sla.h"
 #include "app/team.h"
@@ -18,6 +19,7 @@ static const struct job {
     {"team", team_job},
     {"mail_poll", mail_poll_job},
     {"mail_outbox", mail_outbox_job},
+    {"kpi", kpi_job},
 };
 #define NJOBS (sizeof(jobs_table) / sizeof(jobs_table[0]))
 

@@ -6,6 +6,8 @@
  * Settings come from the environment (read once per process):
  *   OPORA_SMTP_URL       smtp://host:port or smtps://...; unset: no notifications
  *   OPORA_SMTP_USER, OPORA_SMTP_PASSWORD, OPORA_SMTP_STARTTLS=1
+ *   OPORA_MAIL_CA_FILE   PEM file of the CAs that IMAP and SMTP servers' certificates
+ *                        are verified against (default: the system's)
  *   OPORA_MAIL_FROM      the sender of notifications (default support@localhost)
  *   OPORA_MAIL_DOMAIN    the right side of Message-IDs (default: MAIL_FROM's domain)
  *   OPORA_MAIL_POLL_MS   between two IMAP polls of a mailbox (default 30000)
@@ -46,7 +48,8 @@ struct mail_result {
     const char *reason;   /* why rejected or dropped; "" otherwise */
 };
 
-/* Imports raw[0..size) in one transaction: the ticket or comment, its
+/* Imports raw[0..size) in one transaction (inside app->batch_tx: in a
+ * savepoint of it, so that a batch shares one commit): the ticket or comment, its
  * attachments, the sender as a customer when new, the Message-ID in the
  * map (and, for a mailbox, its UID and the mailbox's last UID), and the
  * notifications of the action. Returns OP_OK with out filled for every
@@ -56,6 +59,14 @@ struct mail_result {
  * is stored then). Strings of out are from a. */
 op_rc app_mail_import(struct app *app, const void *raw, size_t size,
                       const struct mail_source *src, struct arena *a, struct mail_result *out);
+
+/* Records a message that is refused before it is read whole (over the size
+ * cap: an IMAP fetch or an MTA pipe past 25 MiB) in the rejections, with
+ * reason ("too_big"), and, for a mailbox, as done with. Returns OP_OK when
+ * recorded, else the store's error (worth retrying). Inside app->batch_tx
+ * it writes in a savepoint of that transaction. */
+op_rc app_mail_reject(struct app *app, const struct mail_source *src, const char *reason,
+                      size_t size, struct arena *a);
 
 /* ---- notifications and the outbox (mail_out.c) ---- */
 

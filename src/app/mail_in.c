@@ -354,6 +354,33 @@ static op_rc reject_fn(struct store_tx *tx, void *arg)
     return rc;
 }
 
+/* Runs a write of one message: in its own transaction, or inside the
+ * batch's (app->batch_tx) in a savepoint of its own, so that one message
+ * failing leaves the others of the batch alone. */
+static op_rc mail_write(struct app *app, store_fn fn, void *arg)
+{
+    if (app->batch_tx)
+        return app->batch_tx->ops->mail->run_alone(app->batch_tx, fn, arg);
+    return app_run(app, false, fn, arg);
+}
+
+op_rc app_mail_reject(struct app *app, const struct mail_source *src, const char *reason,
+                      size_t size, struct arena *a)
+{
+    op_time now = app_now(app);
+    /* the uid of a mailbox message stands in for its id */
+    char *mid = src->mailbox_id ? arena_printf(a, "uid-%" PRId64 ".%" PRId64 ".%" PRId64
+                                                  "@opora.invalid",
+                                               src->mailbox_id, src->uidvalidity, src->uid)
+                                : "";
+    struct reject_job j = {.r = {.source = (char *)src->name, .message_id = mid ? mid : "",
+                                 .sender = "", .reason = (char *)reason, .size = (int64_t)size,
+                                 .created_at = now},
+                           .src = src, .app = app};
+    log_warn("msg=\"mail rejected\" source=\"%s\" reason=%s size=%zu", src->name, reason, size);
+    return mail_write(app, reject_fn, &j);
+}
+
 op_rc app_mail_import(struct app *app, const void *raw, size_t size,
                       const struct mail_source *src, struct arena *a, struct mail_result *out)
 {
@@ -367,23 +394,13 @@ op_rc app_mail_import(struct app *app, const void *raw, size_t size,
     if (rc == OP_ERR_TOOBIG || rc == OP_ERR_INVALID) {
         out->outcome = MAIL_REJECTED;
         out->reason = why;
-        /* the uid of a mailbox message stands in for its id */
-        char *mid = src->mailbox_id ? arena_printf(a, "uid-%" PRId64 ".%" PRId64 ".%" PRId64
-                                                      "@opora.invalid",
-                                                   src->mailbox_id, src->uidvalidity, src->uid)
-                                    : "";
-        struct reject_job j = {.r = {.source = (char *)src->name, .message_id = mid ? mid : "",
-                                     .sender = "", .reason = (char *)why, .size = (int64_t)size,
-                                     .created_at = now},
-                               .src = src, .app = app};
-        log_warn("msg=\"mail rejected\" source=\"%s\" reason=%s size=%zu", src->name, why, size);
-        op_rc wrc = app_run(app, false, reject_fn, &j);
+        op_rc wrc = app_mail_reject(app, src, why, size, a);
         return wrc ? wrc : rc;
     }
     if (rc)
         return rc;
     struct import_job j = {app, &m, src, a, out, NULL};
-    rc = app_run(app, false, import_fn, &j);
+    rc = mail_write(app, import_fn, &j);
     if (rc == OP_ERR_CONFLICT) {
         /* the same Message-ID committed by another importer meanwhile */
         out->outcome = MAIL_DUPLICATE;

@@ -316,6 +316,55 @@ static op_rc uid_seen_fn(struct store_tx *tx, void *arg)
     return rc == OP_ERR_NOTFOUND ? OP_OK : rc;
 }
 
+/* The messages of one poll are imported in batches of this many (or this
+ * many bytes): one commit, one fsync per batch instead of per message. */
+#define IMPORT_BATCH 100
+#define IMPORT_BATCH_BYTES (32u << 20)
+
+struct fetched {
+    int64_t uid;
+    char *raw;   /* NULL: over the size cap, never read whole */
+    size_t size;
+};
+
+struct batch_job {
+    struct app *app;
+    const struct mailbox *mb;
+    int64_t validity;
+    const struct fetched *v;
+    size_t n;
+    size_t done;     /* v[0..done) are imported (or refused and recorded) */
+    op_rc stop_rc;   /* why v[done] was not: it and the rest wait for the next poll */
+};
+
+/* Imports a batch in the writer's transaction, each message in a savepoint
+ * of its own (app_mail_import inside batch_tx). A message that fails ends
+ * the batch there: those before it commit, it and the rest are retried. */
+static op_rc batch_fn(struct store_tx *tx, void *arg)
+{
+    struct batch_job *j = arg;
+    struct app sub = *j->app;
+    sub.batch_tx = tx;
+    for (; j->done < j->n; j->done++) {
+        const struct fetched *f = &j->v[j->done];
+        struct mail_source src = {j->mb->name, j->mb->id, j->validity, f->uid};
+        struct arena ma = ARENA_INIT(0);
+        struct mail_result res;
+        op_rc rc = f->raw ? app_mail_import(&sub, f->raw, f->size, &src, &ma, &res)
+                          : app_mail_reject(&sub, &src, "too_big", f->size, &ma);
+        arena_release(&ma);
+        if (rc == OP_ERR_TOOBIG || rc == OP_ERR_INVALID)
+            rc = OP_OK; /* refused and recorded: done with it */
+        if (rc == OP_ERR_IO || rc == OP_ERR_NOMEM)
+            return rc; /* the transaction may be gone: nothing of the batch stays */
+        if (rc) {
+            j->stop_rc = rc;
+            break;
+        }
+    }
+    return OP_OK;
+}
+
 /* Polls mailbox mb (leased by this node). */
 static op_rc poll_one(struct app *app, struct mailbox *mb, size_t *imported)
 {
@@ -327,6 +376,9 @@ static op_rc poll_one(struct app *app, struct mailbox *mb, size_t *imported)
                         .last_uid = mb->last_uid};
     int64_t *uids = NULL;
     size_t n = 0;
+    struct arena ba = ARENA_INIT(0); /* the fetched messages of the batch */
+    struct fetched batch[IMPORT_BATCH];
+    size_t nb = 0, bytes = 0;
     op_rc rc = imap_open(&acct, &im);
     if (rc) {
         st.error = "bad mailbox URL";
@@ -350,50 +402,70 @@ static op_rc poll_one(struct app *app, struct mailbox *mb, size_t *imported)
         st.error = arena_strdup(&a, imap_error(im));
         goto end;
     }
-    for (size_t i = 0; i < n; i++) {
-        struct mail_source src = {mb->name, mb->id, validity, uids[i]};
-        bool done = false;
+    for (size_t i = 0; i <= n; i++) {
+        if (nb && (i == n || nb == IMPORT_BATCH || bytes >= IMPORT_BATCH_BYTES)) {
+            /* one transaction, one fsync for the batch; each message in its
+             * own savepoint; flagged on the server only once committed */
+            struct batch_job bj = {app, mb, validity, batch, nb, 0, OP_OK};
+            if ((rc = app_run(app, false, batch_fn, &bj))) {
+                st.error = "import failed";
+                goto end;
+            }
+            *imported += bj.done;
+            int64_t *done_uids = arena_alloc(&a, (bj.done + 1) * sizeof(int64_t));
+            for (size_t k = 0; k < bj.done && done_uids; k++) {
+                done_uids[k] = batch[k].uid;
+                if (batch[k].uid > st.last_uid)
+                    st.last_uid = batch[k].uid;
+            }
+            if (done_uids && imap_done_many(im, done_uids, bj.done, mb->move_to) != OP_OK)
+                log_warn("msg=\"could not flag or move imported messages\" mailbox=\"%s\" "
+                         "n=%zu error=\"%s\"",
+                         mb->name, bj.done, imap_error(im));
+            if (bj.stop_rc) {
+                rc = bj.stop_rc;
+                st.error = "import failed";
+                goto end;
+            }
+            nb = 0;
+            bytes = 0;
+            arena_release(&ba);
+        }
+        if (i == n)
+            break;
         if (uids[i] <= st.last_uid) {
             /* imported before (moving mailboxes list everything): was it? */
             struct uid_job uj = {mb->id, validity, uids[i], false};
             if ((rc = app_run(app, true, uid_seen_fn, &uj)))
                 goto end;
-            done = uj.seen;
-        }
-        if (!done) {
-            rc = imap_fetch(im, uids[i], &raw);
-            if (rc == OP_ERR_NOTFOUND)
-                continue; /* expunged meanwhile */
-            struct arena ma = ARENA_INIT(0);
-            struct mail_result res;
-            if (rc == OP_ERR_TOOBIG) {
-                /* bigger than any message we take: the parser's cap says so */
-                char stub[] = "X-Opora: over the size cap\r\n\r\n";
-                struct mail_source s2 = src;
-                rc = app_mail_import(app, stub, sizeof(stub) - 1, &s2, &ma, &res);
-                rc = OP_OK;
-            } else if (rc) {
-                arena_release(&ma);
-                st.error = arena_strdup(&a, imap_error(im));
-                goto end;
-            } else {
-                rc = app_mail_import(app, raw.p, raw.len, &src, &ma, &res);
+            if (uj.seen) {
+                if (imap_done(im, uids[i], mb->move_to) != OP_OK)
+                    log_warn("msg=\"could not flag or move an imported message\" "
+                             "mailbox=\"%s\" uid=%" PRId64 " error=\"%s\"",
+                             mb->name, uids[i], imap_error(im));
+                continue;
             }
-            arena_release(&ma);
-            if (rc == OP_ERR_TOOBIG || rc == OP_ERR_INVALID)
-                rc = OP_OK; /* rejected and recorded: done with it */
-            if (rc) {
-                st.error = "import failed";
-                goto end;
-            }
-            (*imported)++;
         }
-        if (uids[i] > st.last_uid)
-            st.last_uid = uids[i];
-        if (imap_done(im, uids[i], mb->move_to) != OP_OK)
-            log_warn("msg=\"could not flag or move an imported message\" mailbox=\"%s\" uid=%" PRId64
-                     " error=\"%s\"",
-                     mb->name, uids[i], imap_error(im));
+        rc = imap_fetch(im, uids[i], &raw);
+        if (rc == OP_ERR_NOTFOUND)
+            continue; /* expunged meanwhile */
+        struct fetched *f = &batch[nb];
+        *f = (struct fetched){.uid = uids[i], .size = raw.len};
+        if (rc == OP_ERR_TOOBIG) {
+            f->raw = NULL; /* bigger than any message we take: refused as too_big */
+        } else if (rc) {
+            st.error = arena_strdup(&a, imap_error(im));
+            goto end;
+        } else if (!(f->raw = arena_alloc(&ba, raw.len + 1))) {
+            rc = OP_ERR_NOMEM;
+            st.error = "out of memory";
+            goto end;
+        } else {
+            memcpy(f->raw, raw.p, raw.len);
+        }
+        rc = OP_OK;
+        nb++;
+        bytes += raw.len;
     }
 end:
     if (st.error)
@@ -402,6 +474,7 @@ end:
     app_run(app, false, mb_state_fn, &st);
     imap_close(im);
     buf_release(&raw);
+    arena_release(&ba);
     arena_release(&a);
     if (rc == OP_ERR_INVALID || (st.error && !rc))
         rc = OP_ERR_UNAVAILABLE;

@@ -12,6 +12,7 @@
 #include "app/mail.h"
 #include "app/sla.h"
 #include "app/team.h"
+#include "web/web.h"
 
 op_rc ticket_after_write(struct app *app, struct store_tx *tx, const struct actor *who,
                          const struct ticket *old, struct ticket *t, const struct event_list *l,
@@ -24,5 +25,6 @@ op_rc ticket_after_write(struct app *app, struct store_tx *tx, const struct acto
         return rc;
     if ((rc = mail_after_write(app, tx, who, old, t, l, action_id, a)))
         return rc;
+    web_live_ticket_written(t); /* open pages refresh; before commit, so they may look early */
     return OP_OK;
 }

@@ -86,8 +86,12 @@ int cli_open(struct cli_env *env, const struct config *c, bool create, bool migr
     memset(env, 0, sizeof(*env));
     env->cfg = *c;
     if (!env->cfg.files_dir[0]) {
+        /* beside an SQLite file; for a database server's URL, in the working
+         * directory (nodes sharing one database must share it: set files_dir) */
+        bool url = strstr(c->db, "://") != NULL;
         const char *path = strncmp(c->db, "sqlite:", 7) == 0 ? c->db + 7 : c->db;
-        snprintf(env->cfg.files_dir, sizeof(env->cfg.files_dir), "%.1000s.files", path);
+        snprintf(env->cfg.files_dir, sizeof(env->cfg.files_dir), "%.1000s.files",
+                 url ? "opora" : path);
     }
     if (!strcmp(c->log_level, "debug"))
         log_set_level(LOG_DEBUG);

@@ -94,6 +94,7 @@ int cmd_token(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 int cmd_backup(int argc, char **argv);
+int cmd_migrate_data(int argc, char **argv); /* cmd_migrate_data.c */
 int cmd_version(int argc, char **argv);
 int cmd_rota(int argc, char **argv);  /* cmd_rota.c: also cmd_shift */
 int cmd_shift(int argc, char **argv);
@@ -101,5 +102,6 @@ int cmd_calendar(int argc, char **argv);
 int cmd_sla(int argc, char **argv);
 int cmd_mail_in(int argc, char **argv);
 int cmd_mailbox(int argc, char **argv);
+int cmd_kpi(int argc, char **argv);
 
 #endif

@@ -1,5 +1,5 @@
 /* cmd_mail.c - opora mail-in (an MTA pipes one message in) and
- * opora mailbox add|list|remove (the IMAP mailboxes the server polls). */
+ * opora mailbox add|list|remove|poll (the IMAP mailboxes the server polls). */
 #include "base/common.h"
 
 #include <getopt.h>
@@ -37,6 +37,7 @@ int cmd_mail_in(int argc, char **argv)
     char chunk[65536];
     ssize_t r;
     bool too_big = false;
+    size_t total = 0;
     while ((r = read(0, chunk, sizeof(chunk))) != 0) {
         if (r < 0) {
             if (errno == EINTR)
@@ -45,12 +46,9 @@ int cmd_mail_in(int argc, char **argv)
             buf_release(&in);
             return EX_MAIL_TEMPFAIL;
         }
+        total += (size_t)r;
         if (!too_big && buf_append(&in, chunk, (size_t)r))
             too_big = true; /* keep reading: the MTA wants its pipe drained */
-    }
-    if (too_big) {
-        /* recorded by the import all the same: pass what fits, over the cap */
-        buf_append(&in, "", 0);
     }
     if (cli_open(&env, &c, false, true, true)) {
         buf_release(&in);
@@ -61,10 +59,11 @@ int cmd_mail_in(int argc, char **argv)
     struct mail_source src = {"mail-in", 0, 0, 0};
     op_rc rc;
     if (too_big) {
-        /* a message over the cap is never read whole: one past the cap is enough */
-        struct mail_limits l2 = lim;
-        UNUSED(l2);
-        rc = app_mail_import(&env.app, in.p, lim.max_size + 1, &src, &a, &res);
+        /* a message over the cap is never parsed: recorded as refused */
+        res = (struct mail_result){.outcome = MAIL_REJECTED, .reason = "too_big"};
+        rc = app_mail_reject(&env.app, &src, "too_big", total, &a);
+        if (rc == OP_OK)
+            rc = OP_ERR_TOOBIG;
     } else {
         rc = app_mail_import(&env.app, in.p ? in.p : "", in.len, &src, &a, &res);
     }
@@ -109,10 +108,31 @@ static const struct option mb_opts[] = {
     {"move-to", required_argument, NULL, 'm'},  {"starttls", no_argument, NULL, 's'},
     {0}};
 
+/* opora mailbox poll: what the server's job does, now, until a poll finds
+ * nothing new (a poll takes at most a few hundred messages). */
+static int poll_now(struct app *app, const struct mailbox *mb)
+{
+    size_t total = 0, n;
+    op_rc rc;
+    do {
+        n = 0;
+        rc = app_mailbox_poll(app, mb->id, &n);
+        total += n;
+    } while (rc == OP_OK && n > 0);
+    char num[24];
+    snprintf(num, sizeof(num), "%zu", total);
+    cli_say(MSG_CLI_MAILBOX_POLLED, mb->name, num);
+    if (rc) {
+        cli_say(MSG_CLI_MAIL_IN_TEMPFAIL, op_rc_name(rc));
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
 int cmd_mailbox(int argc, char **argv)
 {
     if (argc < 2 || (strcmp(argv[1], "add") && strcmp(argv[1], "list") &&
-                     strcmp(argv[1], "remove"))) {
+                     strcmp(argv[1], "remove") && strcmp(argv[1], "poll"))) {
         bool help = argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"));
         cli_say(MSG_CLI_USAGE_MAILBOX);
         return help ? EXIT_OK : EXIT_USAGE;
@@ -125,7 +145,7 @@ int cmd_mailbox(int argc, char **argv)
     if (status)
         return status;
     if ((!strcmp(sub, "add") && (!o.in.name || !o.in.url)) ||
-        (!strcmp(sub, "remove") && !o.in.name)) {
+        ((!strcmp(sub, "remove") || !strcmp(sub, "poll")) && !o.in.name)) {
         cli_say(MSG_CLI_USAGE_MAILBOX);
         return EXIT_USAGE;
     }
@@ -165,6 +185,8 @@ int cmd_mailbox(int argc, char **argv)
             if (i == n) {
                 op_fail(&err, OP_ERR_NOTFOUND, "--name", MSG_ERR_MAILBOX_NOT_FOUND, o.in.name);
                 status = cli_fail(&err, OP_ERR_NOTFOUND);
+            } else if (!strcmp(sub, "poll")) {
+                status = poll_now(&env.app, &v[i]);
             } else if ((rc = app_mailbox_remove(&env.app, &sys, v[i].id, &err))) {
                 status = cli_fail(&err, rc);
             } else {

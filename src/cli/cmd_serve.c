@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "http/api.h"
 #include "http/http.h"
+#include "web/web.h"
 
 int cmd_serve(int argc, char **argv)
 {
@@ -51,8 +52,18 @@ int cmd_serve(int argc, char **argv)
         cli_close(&env);
         return cli_fail(&err, rc);
     }
-    rc = http_server_start(&hc, api_routes, api_routes_count, api_before, &env.app, &srv,
-                                 &err);
+    /* one table: the API's routes, then the web UI's (which are public to
+     * api_before and check the session cookie themselves) */
+    size_t nroutes = api_routes_count + web_routes_count;
+    struct http_route *routes = calloc(nroutes, sizeof(*routes));
+    if (!routes)
+        rc = OP_ERR_NOMEM;
+    else if (!(rc = web_init(&err))) {
+        memcpy(routes, api_routes, api_routes_count * sizeof(*routes));
+        memcpy(routes + api_routes_count, web_routes, web_routes_count * sizeof(*routes));
+        rc = http_server_start(&hc, routes, nroutes, api_before, &env.app, &srv, &err);
+    }
+    free(routes); /* the server keeps its own copy */
     if (rc) {
         jobs_stop(&env.app);
         cli_close(&env);
@@ -73,6 +84,7 @@ int cmd_serve(int argc, char **argv)
     log_info("msg=stopping signal=%d", sig);
     http_server_stop(srv);
     jobs_stop(&env.app);
+    web_release();
     cli_close(&env);
     log_info("msg=stopped");
     return EXIT_OK;

@@ -15,6 +15,7 @@ static const struct command {
     {"demo", cmd_demo, MSG_CLI_HELP_DEMO},
     {"migrate", cmd_migrate, MSG_CLI_HELP_MIGRATE},
     {"backup", cmd_backup, MSG_CLI_HELP_BACKUP},
+    {"migrate-data", cmd_migrate_data, MSG_CLI_HELP_MIGRATE_DATA},
     {"rota", cmd_rota, MSG_CLI_HELP_ROTA},
     {"shift", cmd_shift, MSG_CLI_HELP_SHIFT},
     {"version", cmd_version, MSG_CLI_HELP_VERSION},
@@ -22,6 +23,7 @@ static const struct command {
     {"sla", cmd_sla, MSG_CLI_HELP_SLA},
     {"mail-in", cmd_mail_in, MSG_CLI_HELP_MAIL_IN},
     {"mailbox", cmd_mailbox, MSG_CLI_HELP_MAILBOX},
+    {"kpi", cmd_kpi, MSG_CLI_HELP_KPI},
 };
 
 static int usage(int status)

@@ -135,4 +135,15 @@ void h_languages_put(struct http_req *r);
 void h_team_settings_get(struct http_req *r);
 void h_team_settings_put(struct http_req *r);
 
+/* h_mail.c */
+void h_mailbox_list(struct http_req *r);
+void h_mailbox_create(struct http_req *r);
+void h_mailbox_delete(struct http_req *r);
+void h_outbox_list(struct http_req *r);
+void h_mail_rejection_list(struct http_req *r);
+
+/* h_reports.c */
+void h_kpi_report(struct http_req *r);
+void h_backlog_report(struct http_req *r);
+
 #endif

@@ -96,6 +96,17 @@ const struct http_route api_routes[] = {
     {HTTP_PUT, V1 "/users/{id}/languages", h_languages_put, 0},
     {HTTP_GET, V1 "/team/settings", h_team_settings_get, 0},
     {HTTP_PUT, V1 "/team/settings", h_team_settings_put, 0},
+
+    /* ---- mail ---- */
+    {HTTP_GET, V1 "/mail/mailboxes", h_mailbox_list, 0},
+    {HTTP_POST, V1 "/mail/mailboxes", h_mailbox_create, 0},
+    {HTTP_DELETE, V1 "/mail/mailboxes/{id}", h_mailbox_delete, 0},
+    {HTTP_GET, V1 "/mail/outbox", h_outbox_list, 0},
+    {HTTP_GET, V1 "/mail/rejections", h_mail_rejection_list, 0},
+
+    /* ---- reports ---- */
+    {HTTP_GET, V1 "/reports/kpi", h_kpi_report, 0},
+    {HTTP_GET, V1 "/reports/backlog", h_backlog_report, 0},
 };
 
 const size_t api_routes_count = ARRAY_SIZE(api_routes);

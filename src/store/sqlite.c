@@ -23,6 +23,7 @@
 #include "store/sqliteInt.h"
 #include "store/store_team.h"
 #include "store/store_mail.h"
+#include "store/store_kpi.h"
 
 #define SQ_READERS_DEFAULT 16
 #define SQ_READERS_MAX 256
@@ -1183,4 +1184,5 @@ const struct store_ops sqlite_store_ops = {
     .sla = &sqlite_sla_ops,
     .team = &sqlite_team_ops,
     .mail = &sqlite_mail_ops,
+    .kpi = &sqlite_kpi_ops,
 };

@@ -476,6 +476,23 @@ static op_rc key_get(struct store_tx *t, uint8_t key[32])
     return rc;
 }
 
+/* ---- a batch of messages in one transaction ---- */
+
+static op_rc run_alone(struct store_tx *t, store_fn fn, void *arg)
+{
+    struct sq_tx *tx = sq_tx(t);
+    op_rc rc = sq_exec(tx, "SAVEPOINT mail_one");
+    if (rc)
+        return rc;
+    rc = fn(t, arg);
+    if (sqlite3_get_autocommit(tx->db))
+        return OP_ERR_IO; /* the whole transaction went (I/O error, full disk) */
+    if (rc && sq_exec(tx, "ROLLBACK TO mail_one"))
+        return OP_ERR_IO;
+    op_rc rc2 = sq_exec(tx, "RELEASE mail_one");
+    return rc ? rc : rc2;
+}
+
 const struct store_mail_ops sqlite_mail_ops = {
     .mailbox_insert = mailbox_insert,
     .mailbox_get = mailbox_get,
@@ -496,4 +513,5 @@ const struct store_mail_ops sqlite_mail_ops = {
     .rejection_insert = rejection_insert,
     .rejection_list = rejection_list,
     .key_get = key_get,
+    .run_alone = run_alone,
 };

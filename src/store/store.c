@@ -3,6 +3,7 @@
 #include "store/store.h"
 
 extern const struct store_ops sqlite_store_ops;
+extern const struct store_ops pg_store_ops;
 
 struct store {
     const struct store_ops *ops;
@@ -11,17 +12,14 @@ struct store {
 
 const struct store_ops *store_backend(const char *url)
 {
-    /* PostgreSQL arrives with its own issue; until then such a URL is refused
-     * by store_open with a clear message rather than treated as a file name. */
-    UNUSED(url);
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return &pg_store_ops;
     return &sqlite_store_ops;
 }
 
 op_rc store_open(const char *url, const struct store_options *opt, struct store **out,
                  struct op_err *err)
 {
-    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
-        return op_fail(err, OP_ERR_UNAVAILABLE, "db", MSG_ERR_DB_BACKEND, url);
     struct store *s = calloc(1, sizeof(*s));
     if (!s)
         return OP_ERR_NOMEM;

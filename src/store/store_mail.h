@@ -120,6 +120,12 @@ struct store_mail_ops {
 
     /* The 32-byte key that signs reply tokens (made by the migration). */
     op_rc (*key_get)(struct store_tx *tx, uint8_t key[32]);
+
+    /* Runs fn(tx, arg) in a savepoint of tx, so that many messages share one
+     * transaction (one fsync) yet each is all-or-nothing: when fn fails, its
+     * writes alone are undone and tx goes on; returns fn's result. OP_ERR_IO
+     * when tx itself was lost (I/O error, full disk): the caller must fail. */
+    op_rc (*run_alone)(struct store_tx *tx, store_fn fn, void *arg);
 };
 
 extern const struct store_mail_ops sqlite_mail_ops;

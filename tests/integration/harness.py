@@ -15,6 +15,11 @@ organizations, groups and tickets quickly.
 
 OPORA_BIN selects the binary (default build/opora); the sanitizer build is
 slower, so every timeout scales with SLOW.
+
+OPORA_IT_DB selects the database of every Server: unset or "sqlite" a file in
+its directory; "postgres" a new database on a throwaway cluster started once
+for the run (tests/pg/cluster); "postgres://USER@HOST:PORT/DB" a new
+database on that server (the role must be allowed to create databases).
 """
 
 import hashlib
@@ -369,13 +374,67 @@ def sv(v):
 # the server
 
 
+_pg_server = None  # the maintenance URL of the PostgreSQL server of this run
+_pg_dbs = itertools.count(1)
+
+
+def _pg_url():
+    """The PostgreSQL server of this run: OPORA_IT_DB when it is a URL, else a
+    throwaway cluster (tests/pg/cluster) started once."""
+    global _pg_server
+    if _pg_server:
+        return _pg_server
+    want = os.environ.get("OPORA_IT_DB", "")
+    if want.startswith("postgres://") or want.startswith("postgresql://"):
+        _pg_server = want
+        return _pg_server
+    d = tempfile.mkdtemp(prefix="opora-it-pg-")
+    cluster = os.path.join(ROOT, "tests", "pg", "cluster")
+    r = subprocess.run([cluster, "start", d], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise Failure("cannot start a PostgreSQL cluster: %s" % r.stderr)
+    import atexit
+    atexit.register(lambda: (subprocess.run([cluster, "stop", d], capture_output=True),
+                             shutil.rmtree(d, ignore_errors=True)))
+    _pg_server = r.stdout.strip()
+    return _pg_server
+
+
+def pg_new_database():
+    """The URL of a new, empty database on the PostgreSQL server of this run."""
+    server = _pg_url()
+    name = "opora_it_%d_%d" % (os.getpid(), next(_pg_dbs))
+    r = subprocess.run(["psql", server, "-q", "-c", "CREATE DATABASE %s" % name],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        raise Failure("cannot create database %s: %s" % (name, r.stderr))
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def default_db(directory):
+    """The database of a new Server: per OPORA_IT_DB (see the top of this file)."""
+    if not os.environ.get("OPORA_IT_DB", "sqlite").startswith("postgres"):
+        return os.path.join(directory, "opora.db")
+    return pg_new_database()
+
+
+def db_exists(db):
+    """Whether a Server's database is there (a PostgreSQL one: whether init made its tables)."""
+    if not db.startswith("postgres"):
+        return os.path.exists(db)
+    r = subprocess.run(["psql", db, "-tAq", "-c",
+                        "SELECT to_regclass('schema_migrations') IS NOT NULL"],
+                       capture_output=True, text=True)
+    return r.returncode == 0 and r.stdout.strip() == "t"
+
+
 class Server:
     """One opora serve process over its own database in a temporary directory."""
 
     def __init__(self, name="srv", env=None, threads=4, init=True, db=None, files_dir=None):
         self.name = name
         self.dir = new_dir(name)
-        self.db = db or os.path.join(self.dir, "opora.db")
+        self.db = db or default_db(self.dir)
         self.files_dir = files_dir or os.path.join(self.dir, "files")
         self.env = dict(env or {})
         self.threads = threads
@@ -386,14 +445,14 @@ class Server:
         self._lines = []
         self._lines_lock = threading.Condition()
         _servers.append(self)
-        if init and not os.path.exists(self.db):
+        if init and not db_exists(self.db):
             r = opora("init", "--db", self.db, "--admin-email", ADMIN_EMAIL,
                       "--admin-password", ADMIN_PASSWORD, "--admin-name", "Ada Admin",
                       env=self.env, cwd=self.dir)
             # The exit status of init is asserted by test_cli.test_init; here the
             # database only has to exist for the server to be tested at all.
             self.init_result = r
-            if not os.path.exists(self.db):
+            if not db_exists(self.db):
                 raise Failure("opora init failed: %r" % r)
 
     # -- process --

@@ -31,7 +31,7 @@ def fill(name, dst, values):
         f.write(text)
 
 class MailServers:
-    USERS = ["support", "customer", "agent", "other"]
+    USERS = ["support", "customer", "agent", "agent2", "other", "tls"]
     PASSWORD = "secret"
 
     def __init__(self, root):
@@ -47,8 +47,10 @@ class MailServers:
             p = os.path.dirname(p)
         os.chmod(self.dir, 0o755)
         self.imap_port, self.lmtp_port, self.smtp_port = free_port(), free_port(), free_port()
-        self.values = {"DIR": self.dir, "IMAP_PORT": self.imap_port,
+        self.imaps_port = free_port()
+        self.values = {"DIR": self.dir, "IMAP_PORT": self.imap_port, "IMAPS_PORT": self.imaps_port,
                        "LMTP_PORT": self.lmtp_port, "SMTP_PORT": self.smtp_port}
+        self.ca_file = self.make_certs(os.path.join(self.dir, "tls"))
         self.dovecot_conf = os.path.join(self.dir, "dovecot.conf")
         fill("dovecot.conf", self.dovecot_conf, self.values)
         with open(os.path.join(self.dir, "dovecot-users"), "w") as f:
@@ -68,10 +70,30 @@ class MailServers:
         subprocess.run(["/usr/sbin/postfix", "-c", self.pf, "set-permissions"], capture_output=True)
         self.dovecot = None
 
+    @staticmethod
+    def make_certs(d):
+        """A throwaway CA and a server certificate for 127.0.0.1 and localhost
+        signed by it, in d; returns the CA's PEM file (what clients trust)."""
+        os.makedirs(d)
+        ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        ext = os.path.join(d, "ext.cnf")
+        with open(ext, "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+        for argv in (["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2",
+                                             "-subj", "/CN=opora test CA"],
+                     ["req"] + ec + ["-keyout", "server.key", "-out", "server.csr",
+                                     "-subj", "/CN=127.0.0.1"],
+                     ["x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+                      "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", ext]):
+            r = subprocess.run(["openssl"] + argv, cwd=d, capture_output=True, text=True)
+            if r.returncode != 0:
+                raise RuntimeError("openssl %s failed: %s" % (argv[0], r.stderr[-500:]))
+        return os.path.join(d, "ca.pem")
+
     def start(self):
         self.dovecot = subprocess.Popen(["/usr/sbin/dovecot", "-F", "-c", self.dovecot_conf],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        if not wait_port(self.imap_port) or not wait_port(self.lmtp_port):
+        if not all(wait_port(p) for p in (self.imap_port, self.imaps_port, self.lmtp_port)):
             raise RuntimeError("dovecot did not start: " + self.log("dovecot.log"))
         self.start_smtp()
 

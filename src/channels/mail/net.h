@@ -49,6 +49,8 @@ op_rc imap_fetch(struct imap *im, int64_t uid, struct buf *out);
 
 /* After an import: flag uid \Seen, or move it to folder (when not NULL or ""). */
 op_rc imap_done(struct imap *im, int64_t uid, const char *folder);
+/* The same for uids[0..n) in one command (a batch just imported). */
+op_rc imap_done_many(struct imap *im, const int64_t *uids, size_t n, const char *folder);
 
 /* ---- SMTP (smtp.c) ---- */
 

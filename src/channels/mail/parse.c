@@ -688,9 +688,14 @@ static op_rc first_mailbox(InternetAddressList *list, struct arena *a, struct ma
         char *ad = clean_line(addr, a);
         if (!ad)
             return OP_ERR_NOMEM;
+        /* RFC 5321 caps a path at 254 characters: a longer "address" cut
+         * short would name somebody else, so it is no sender at all */
+        if (strlen(ad) > MAIL_ADDR_MAX) {
+            out->addr_too_long = true;
+            continue;
+        }
         for (char *c = ad; *c; c++)
             *c = (char)tolower((unsigned char)*c);
-        cut_utf8(ad, 254);
         out->addr = ad;
         const char *name = internet_address_get_name(ia);
         out->name = clean_line(name ? name : "", a);
@@ -874,7 +879,7 @@ op_rc mail_parse(const void *raw_v, size_t size, op_time received, const struct 
             goto end;
     }
     if (!*out->from.addr) {
-        *why = "no_from";
+        *why = out->from.addr_too_long ? "from_too_long" : "no_from";
         rc = OP_ERR_INVALID;
         goto end;
     }

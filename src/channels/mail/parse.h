@@ -38,9 +38,14 @@ enum mail_noise {
 };
 const char *mail_noise_name(enum mail_noise n);
 
+/* The longest address taken (RFC 5321's path limit); longer ones are
+ * skipped, never cut (a cut address would be somebody else's). */
+#define MAIL_ADDR_MAX 254
+
 struct mail_addr {
     char *addr;  /* lower-cased "local@domain"; "" when there is none */
     char *name;  /* the display name, decoded, "" when none */
+    bool addr_too_long; /* an address over MAIL_ADDR_MAX was skipped */
 };
 
 struct mail_part {
@@ -79,8 +84,8 @@ struct mail_msg {
  * OP_ERR_TOOBIG over a cap or OP_ERR_INVALID for something that is not a
  * message at all (no header, no sender); *why is then a short reason for
  * the log and the rejections table ("too_big", "header_too_long",
- * "too_many_parts", "too_deep", "no_from", "unparsable"). OP_ERR_NOMEM when a
- * or the heap ran out. Thread-safe. */
+ * "too_many_parts", "too_deep", "no_from", "from_too_long", "unparsable").
+ * OP_ERR_NOMEM when a or the heap ran out. Thread-safe. */
 op_rc mail_parse(const void *raw, size_t size, op_time received, const struct mail_limits *lim,
                  struct arena *a, struct mail_msg *out, const char **why);
 

@@ -207,6 +207,42 @@ static void test_tokens(void **state)
     arena_release(&a);
 }
 
+/* A sender address over 254 characters is no sender (never cut into
+ * somebody else's); a later valid Sender is taken instead; 254 passes. */
+static void test_long_address(void **state)
+{
+    UNUSED(state);
+    struct arena a = ARENA_INIT(0);
+    struct mail_limits lim;
+    mail_limits_default(&lim);
+    char local[300];
+    struct mail_msg m;
+    const char *why;
+    char raw[1024];
+    for (size_t len = 254; len <= 255; len++) {
+        size_t n = len - strlen("@example.test");
+        memset(local, 'a', n);
+        local[n] = '\0';
+        int w = snprintf(raw, sizeof(raw), "From: <%s@example.test>\r\nSubject: s\r\n\r\nbody\r\n",
+                         local);
+        assert_true(w > 0 && (size_t)w < sizeof(raw));
+        op_rc rc = mail_parse(raw, (size_t)w, RECEIVED, &lim, &a, &m, &why);
+        if (len == 254) {
+            assert_int_equal(rc, OP_OK);
+            assert_int_equal(strlen(m.from.addr), 254);
+        } else {
+            assert_int_equal(rc, OP_ERR_INVALID);
+            assert_string_equal(why, "from_too_long");
+        }
+    }
+    int w = snprintf(raw, sizeof(raw),
+                     "From: <%s@example.test>\r\nSender: ok@example.test\r\n\r\nbody\r\n", local);
+    assert_true(w > 0 && (size_t)w < sizeof(raw));
+    assert_int_equal(mail_parse(raw, (size_t)w, RECEIVED, &lim, &a, &m, &why), OP_OK);
+    assert_string_equal(m.from.addr, "ok@example.test");
+    arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -214,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_details),
         cmocka_unit_test(test_html),
         cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_long_address),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,26 @@
+/* pg_copy.h - moving a whole SQLite installation into PostgreSQL
+ * (opora migrate-data). */
+#ifndef OPORA_PG_COPY_H
+#define OPORA_PG_COPY_H
+
+#include "base/rc.h"
+#include "store/store.h"
+
+/* Copies every row of the SQLite database at from ("sqlite:PATH" or a path;
+ * at the latest schema, else OP_ERR_CONFLICT with MSG_ERR_DB_PENDING) into
+ * the PostgreSQL database at to (migrated first; it must hold no data,
+ * else OP_ERR_CONFLICT with MSG_ERR_COPY_NOT_EMPTY), keeping every id, in
+ * one transaction: all or nothing. Then it compares the row count of every
+ * table on both sides (OP_ERR_IO with MSG_ERR_COPY_MISMATCH when one
+ * differs; nothing is committed then). *copied gets the main counts. The
+ * search vectors are computed by PostgreSQL; attachments' bytes stay in the
+ * files directory, which both backends use alike. Errors of either
+ * database: OP_ERR_IO / OP_ERR_UNAVAILABLE with err filled. */
+op_rc pg_copy_from_sqlite(const char *from, const char *to, struct store_counts *copied,
+                          struct op_err *err);
+
+/* url ("postgres://...") without its password, "postgres://user@host:port/db",
+ * into out: for messages and logs. */
+void pg_url_redact(const char *url, char *out, size_t len);
+
+#endif

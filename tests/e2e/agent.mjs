@@ -1,0 +1,173 @@
+// agent.mjs - an agent's day in a real browser (tests/e2e/run starts opora
+// and sets OPORA_URL, CHROMIUM, ARTIFACTS, ROOT): sign in, queue, take a
+// ticket, reply with a macro, a field error, a live update from another
+// agent, escalate; keyboard shortcuts; and no English catalogue text on the
+// Russian pages. Prints "ok ..." / "FAIL ..." and "N passed, N failed".
+import { readFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const URL = process.env.OPORA_URL;
+const ART = process.env.ARTIFACTS;
+const ROOT = process.env.ROOT;
+const PASSWORD = "demo-password";
+let passed = 0, failed = 0;
+
+function check(cond, what) {
+  if (cond) { passed++; console.log("ok " + what); } else { failed++; console.log("FAIL " + what); }
+  return cond;
+}
+
+// English texts of the catalogue (no placeholders, 4+ letters) that differ in Russian.
+function englishCatalogue() {
+  const out = new Set();
+  const re = /^M\((MSG_\w+), "((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"\)/;
+  for (const line of readFileSync(ROOT + "/src/i18n/messages.def", "utf8").split("\n")) {
+    const m = re.exec(line);
+    if (!m || m[2] === m[3]) continue;
+    for (let part of m[2].split(/\{\d\}/)) {
+      part = part.replace(/^[\s.:;,()—-]+|[\s.:;,()—-]+$/g, "");
+      if (part.replace(/[^A-Za-z]/g, "").length >= 4) out.add(part);
+    }
+  }
+  return out;
+}
+const ENGLISH = englishCatalogue();
+
+async function noEnglish(page, name) {
+  // what people wrote (macro names, subjects, messages) is data, not the UI
+  const text = await page.evaluate(() => {
+    const b = document.body.cloneNode(true);
+    b.querySelectorAll("#reply-macro option, .body, .ticket-link, h1").forEach((e) => e.remove());
+    return b.innerText;
+  });
+  const found = [];
+  for (const s of ENGLISH) {
+    const esc = s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    if (new RegExp("(?<![A-Za-z])" + esc + "(?![A-Za-z])").test(text)) found.push(s);
+  }
+  check(found.length === 0, `${name}: no English catalogue text on the Russian page` +
+        (found.length ? ` (found: ${found.slice(0, 5).join(" | ")})` : ""));
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: `${ART}/${name}.png`, fullPage: true });
+}
+
+async function signIn(page, email) {
+  await page.goto(URL + "/login");
+  await page.getByLabel(/Электронная почта|Email/).fill(email);
+  await page.getByLabel(/Пароль|Password/).fill(PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.locator("form button[type=submit]").click()]);
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM, headless: true,
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+try {
+  const ru = await browser.newContext({ locale: "ru-RU", viewport: { width: 1280, height: 900 } });
+  const page = await ru.newPage();
+  const cspErrors = [];
+  page.on("console", (m) => { if (m.type() === "error") cspErrors.push(m.text()); });
+
+  // sign-in page
+  await page.goto(URL + "/login");
+  check(await page.locator("h2").innerText() === "Вход", "the sign-in page is Russian by Accept-Language");
+  await noEnglish(page, "sign-in");
+  await shot(page, "login");
+
+  // a wrong password: the error, the email kept
+  await page.getByLabel("Электронная почта").fill("anna.smirnova@opora.demo");
+  await page.getByLabel("Пароль").fill("wrong");
+  await Promise.all([page.waitForNavigation(), page.locator("form button[type=submit]").click()]);
+  check(await page.locator("#login-error").isVisible(), "a wrong password shows an error");
+  check(await page.getByLabel("Электронная почта").inputValue() === "anna.smirnova@opora.demo", "the email is kept");
+
+  // sign in: my queue
+  await signIn(page, "anna.smirnova@opora.demo");
+  check(page.url().endsWith("/queue/mine"), "signed in to the queue: " + page.url());
+  await noEnglish(page, "queue (mine)");
+  await shot(page, "queue-mine");
+
+  // the group's queue, keyboard: j focuses the first ticket
+  await page.getByRole("link", { name: /Моя группа/ }).click();
+  await page.waitForURL(/\/queue\/group/);
+  const rows = page.locator("tr.ticket-row");
+  check(await rows.count() > 0, "the group queue has tickets");
+  await page.keyboard.press("j");
+  check(await page.evaluate(() => document.activeElement.classList.contains("ticket-link")),
+        "j focuses the first ticket");
+  await page.keyboard.press("j");
+  await page.keyboard.press("k");
+  const firstHref = await page.locator("a.ticket-link").first().getAttribute("href");
+  check(await page.evaluate(() => document.activeElement.getAttribute("href")) === firstHref,
+        "k goes back to the first ticket");
+  await noEnglish(page, "queue (group)");
+  await shot(page, "queue-group");
+
+  // a ticket someone else has: take it
+  let target = null;
+  for (let i = 0; i < await rows.count(); i++) {
+    const assignee = (await rows.nth(i).locator("td").nth(4).innerText()).trim();
+    if (assignee !== "Анна Смирнова") { target = await rows.nth(i).locator("a.ticket-link").getAttribute("href"); break; }
+  }
+  check(target !== null, "a ticket of someone else is in the group queue");
+  await page.goto(URL + target);
+  await Promise.all([page.waitForNavigation(), page.locator("#take").click()]);
+  check(await page.locator(".meta").innerText().then((t) => t.includes("Исполнитель: Анна Смирнова")),
+        "the ticket is taken");
+
+  // a field error in Russian, the text kept
+  await page.keyboard.press("r");
+  check(await page.evaluate(() => document.activeElement.id) === "reply-body", "r focuses the reply");
+  await page.locator("#reply-body").fill("   ");
+  await Promise.all([page.waitForNavigation(), page.locator("#reply-send").click()]);
+  check(await page.locator("#reply-body-error").innerText() === "напишите сообщение или выберите макрос",
+        "an empty reply: the field error in Russian");
+  await shot(page, "ticket-error");
+
+  // live: another agent writes a note on the same ticket; it appears here
+  const admin = await browser.newContext({ locale: "en-US" });
+  const apage = await admin.newPage();
+  await signIn(apage, "admin@opora.demo");
+  await apage.goto(URL + target);
+  const note = "Live note " + Date.now();
+  await apage.locator("input[name=kind][value=note]").check();
+  await apage.locator("#reply-body").fill(note);
+  await Promise.all([apage.waitForNavigation(), apage.locator("#reply-send").click()]);
+  let live = false;
+  try {
+    await page.locator("#conversation").getByText(note).waitFor({ timeout: 15000 });
+    live = true;
+  } catch (e) { /* checked below */ }
+  check(live, "a note by another agent appears without reloading");
+  await admin.close();
+
+  // reply with a macro
+  const reply = "Здравствуйте! Уточните, пожалуйста, детали.";
+  await page.locator("#reply-body").fill(reply);
+  await page.getByLabel("Макрос").selectOption({ label: "Запрос информации" });
+  await Promise.all([page.waitForNavigation(), page.locator("#reply-send").click()]);
+  check(await page.locator("#conversation").getByText(reply).count() === 1, "the reply is in the conversation");
+  check(await page.locator("#history").innerText().then((t) => t.includes("применил(а) макрос «Запрос информации»")),
+        "the macro is in the history");
+  await noEnglish(page, "ticket");
+  await shot(page, "ticket");
+
+  // escalate with a reason
+  await page.getByLabel("Группа").selectOption({ label: "L2" });
+  await page.getByLabel("Причина").fill("Нужна помощь второй линии");
+  await Promise.all([page.waitForNavigation(), page.locator("#escalate-send").click()]);
+  check(!(await page.locator(".error").count()), "escalation accepted");
+  await shot(page, "after-escalation");
+
+  check(cspErrors.filter((e) => /Content Security Policy/i.test(e)).length === 0,
+        "no CSP violations: " + cspErrors.join(" | "));
+  await ru.close();
+} catch (e) {
+  check(false, "unexpected: " + (e && e.stack || e));
+} finally {
+  await browser.close();
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
