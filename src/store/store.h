@@ -36,6 +36,7 @@ struct store_ops;
 struct store_sla_ops;
 struct store_team_ops;
 struct store_mail_ops;
+struct store_survey_ops;
 
 /* Every backend's transaction handle starts with this. */
 struct store_tx {
@@ -246,6 +247,7 @@ struct store_ops {
     const struct store_sla_ops *sla;
     const struct store_team_ops *team;
     const struct store_mail_ops *mail;
+    const struct store_survey_ops *survey;
 };
 
 /* The backend for url: "postgres://..." (later), else SQLite ("sqlite:PATH"
