@@ -16,6 +16,7 @@ void app_config_defaults(struct app_config *c)
     c->session_ttl_ms = 12LL * 3600 * 1000;
     c->attachment_max = 25u << 20;
     c->files_dir = "opora.files";
+    c->public_url = "http://127.0.0.1:8080";
     c->login_max_failures = 10;
     c->login_window_s = 900;
 }

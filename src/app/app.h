@@ -33,6 +33,7 @@ struct app_config {
     int64_t session_ttl_ms;        /* idle sessions expire after this */
     uint64_t attachment_max;       /* bytes per attachment */
     const char *files_dir;         /* where attachments are kept (content-addressed) */
+    const char *public_url;        /* the server as customers reach it, for links in mail */
     unsigned long long pwhash_ops; /* argon2id cost; 0 = libsodium's "interactive" */
     size_t pwhash_mem;
     unsigned login_max_failures;   /* per email and per address, within login_window_s */

@@ -8,6 +8,7 @@
 #include "app/kpi.h"
 #include "app/mail.h"
 #include "app/sla.h"
+#include "app/surveys.h"
 #include "app/team.h"
 #include "base/log.h"
 
@@ -16,6 +17,7 @@ static const struct job {
     job_fn *fn;
 } jobs_table[] = {
     {"sla", sla_job},
+    {"surveys", survey_job},
     {"team", team_job},
     {"mail_poll", mail_poll_job},
     {"mail_outbox", mail_outbox_job},

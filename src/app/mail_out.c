@@ -4,6 +4,7 @@
 #include <pthread.h>
 
 #include "app/mail_int.h"
+#include "app/surveys.h"
 #include "base/log.h"
 #include "channels/mail/notify.h"
 #include "channels/mail/thread.h"
@@ -45,13 +46,6 @@ const struct mail_config *mail_config(void)
 
 /* ---- queueing notifications ---- */
 
-/* The link to the satisfaction survey of a solved ticket. Issue 4 (CSAT)
- * fills this in; until then solved mail has none. */
-static const char *mail_csat_link(const struct ticket *t)
-{
-    UNUSED(t);
-    return "";
-}
 
 /* Queues one notification of kind about t to user uid. */
 static op_rc enqueue(struct app *app, struct store_tx *tx, enum mail_kind kind,
@@ -69,9 +63,13 @@ static op_rc enqueue(struct app *app, struct store_tx *tx, enum mail_kind kind,
         return OP_OK;
     int l = i18n_lang_parse(u.language);
     enum lang lang = l < 0 ? LANG_EN : (enum lang)l;
+    char *csat = "";
+    /* the solved mail carries the signed link of the ticket's CSAT survey */
+    if (kind == MAIL_KIND_SOLVED && (rc = survey_link(app, tx, t, a, &csat)))
+        return rc;
     struct mail_vars v = {.ticket_id = t->id, .subject = t->subject, .name = u.name,
                           .author = who && who->name ? who->name : "", .text = text,
-                          .group = group, .csat_link = mail_csat_link(t)};
+                          .group = group, .csat_link = csat};
     struct outbox_msg m = {.ticket_id = t->id, .kind = (char *)mail_kind_name(kind),
                            .to_addr = u.email, .next_attempt_at = app_now(app),
                            .created_at = app_now(app)};

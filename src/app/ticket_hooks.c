@@ -11,6 +11,7 @@
 #include "app/internal.h"
 #include "app/mail.h"
 #include "app/sla.h"
+#include "app/surveys.h"
 #include "app/team.h"
 #include "web/web.h"
 
@@ -22,6 +23,9 @@ op_rc ticket_after_write(struct app *app, struct store_tx *tx, const struct acto
     if ((rc = routing_after_write(app, tx, who, old, t, action_id, a)))
         return rc;
     if ((rc = sla_after_write(app, tx, who, old, t, l, action_id, a)))
+        return rc;
+    /* before mail: the solved mail carries the survey's link */
+    if ((rc = survey_after_write(app, tx, who, old, t, a)))
         return rc;
     if ((rc = mail_after_write(app, tx, who, old, t, l, action_id, a)))
         return rc;

@@ -23,6 +23,7 @@ struct config {
     char listen[256];          /* host:port */
     unsigned threads;
     char files_dir[1024];      /* "" = the database path + ".files" */
+    char public_url[512];      /* how customers reach the server: links in mail */
     size_t body_max;
     uint64_t attachment_max;
     enum agent_scope agent_scope;

@@ -24,6 +24,7 @@ static const struct setting {
     S("server", "body_max", K_SIZE, body_max, 1024, 1ull << 30),
     S("server", "request_log", K_BOOL, request_log, 0, 0),
     S("server", "read_connections", K_UINT, read_connections, 1, 1024),
+    S("server", "public_url", K_STR, public_url, 0, 0),
     S("files", "files_dir", K_STR, files_dir, 0, 0),
     S("files", "attachment_max", K_SIZE, attachment_max, 1, 1ull << 32),
     S("security", "agent_scope", K_SCOPE, agent_scope, 0, 0),
@@ -133,6 +134,7 @@ static void defaults(struct config *c)
     memset(c, 0, sizeof(*c));
     snprintf(c->db, sizeof(c->db), "opora.db");
     snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
+    snprintf(c->public_url, sizeof(c->public_url), "http://127.0.0.1:8080");
     c->threads = 16;
     c->body_max = 1u << 20;
     c->attachment_max = 25u << 20;
@@ -217,6 +219,7 @@ void config_app(const struct config *c, struct app_config *out)
     out->session_ttl_ms = (int64_t)c->session_ttl_min * 60 * 1000;
     out->attachment_max = c->attachment_max;
     out->files_dir = c->files_dir;
+    out->public_url = c->public_url;
     out->pwhash_ops = c->pwhash_ops;
     out->pwhash_mem = c->pwhash_mem;
     out->login_max_failures = c->login_max_failures;

@@ -59,7 +59,7 @@ ENUM_NAMES(entity, enum entity, ENTITY__COUNT, "ticket", "user", "organization",
            "macro", "calendar", "sla_policy", "shift", "rota_entry", "oncall", "team")
 ENUM_NAMES(event_kind, enum event_kind, EV__COUNT, "created", "changed", "comment", "escalated",
            "handed_back", "linked", "unlinked", "merged_into", "merged_from", "macro_applied",
-           "requester_added", "sla_warning", "sla_breached", "sla_met")
+           "requester_added", "sla_warning", "sla_breached", "sla_met", "rated")
 ENUM_NAMES(macro_action, enum macro_action_kind, MA__COUNT, "set_status", "set_priority",
            "set_type", "set_group", "set_assignee", "add_tags", "remove_tags", "set_tags",
            "public_reply", "note", "set_custom_field")

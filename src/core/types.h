@@ -57,6 +57,10 @@ enum event_kind {
     EV_SLA_WARNING,  /* the warning share of the target has passed */
     EV_SLA_BREACHED, /* the target has passed without the clock stopping */
     EV_SLA_MET,      /* the clock stopped within its target */
+    /* A customer answered a survey: on the ticket (CSAT: field "csat") or
+     * on the customer (NPS: field "nps"); new = the score, data = the
+     * survey id. By the customer. A changed answer is a new event. */
+    EV_RATED,
     EV__COUNT
 };
 

@@ -82,6 +82,16 @@ void h_group_create(struct http_req *r);
 void h_group_get(struct http_req *r);
 void h_group_update(struct http_req *r);
 /* h_macros.c */
+/* h_surveys.c */
+void h_survey_get(struct http_req *r);
+void h_survey_answer(struct http_req *r);
+void h_survey_page(struct http_req *r);
+void h_survey_report(struct http_req *r);
+void h_csi_questions_get(struct http_req *r);
+void h_csi_questions_put(struct http_req *r);
+void h_survey_settings_get(struct http_req *r);
+void h_survey_settings_put(struct http_req *r);
+
 /* h_sla.c */
 void h_calendar_list(struct http_req *r);
 void h_calendar_create(struct http_req *r);

@@ -107,6 +107,15 @@ const struct http_route api_routes[] = {
     /* ---- reports ---- */
     {HTTP_GET, V1 "/reports/kpi", h_kpi_report, 0},
     {HTTP_GET, V1 "/reports/backlog", h_backlog_report, 0},
+    /* ---- surveys: the signed link's page and API are public (the token is the credential) ---- */
+    {HTTP_GET, "/survey/{token}", h_survey_page, HTTP_ROUTE_PUBLIC},
+    {HTTP_GET, V1 "/surveys/questions", h_csi_questions_get, 0},
+    {HTTP_PUT, V1 "/surveys/questions", h_csi_questions_put, 0},
+    {HTTP_GET, V1 "/surveys/settings", h_survey_settings_get, 0},
+    {HTTP_PUT, V1 "/surveys/settings", h_survey_settings_put, 0},
+    {HTTP_GET, V1 "/surveys/{token}", h_survey_get, HTTP_ROUTE_PUBLIC},
+    {HTTP_POST, V1 "/surveys/{token}", h_survey_answer, HTTP_ROUTE_PUBLIC},
+    {HTTP_GET, V1 "/reports/surveys", h_survey_report, 0},
 };
 
 const size_t api_routes_count = ARRAY_SIZE(api_routes);

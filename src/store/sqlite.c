@@ -20,6 +20,7 @@
 #include "store/fts_stem.h"
 #include "store/migrations.h"
 #include "store/store_sla.h"
+#include "store/store_survey.h"
 #include "store/sqliteInt.h"
 #include "store/store_team.h"
 #include "store/store_mail.h"
@@ -1185,4 +1186,5 @@ const struct store_ops sqlite_store_ops = {
     .team = &sqlite_team_ops,
     .mail = &sqlite_mail_ops,
     .kpi = &sqlite_kpi_ops,
+    .survey = &sqlite_survey_ops,
 };

@@ -37,6 +37,7 @@ struct store_sla_ops;
 struct store_team_ops;
 struct store_mail_ops;
 struct store_kpi_ops;
+struct store_survey_ops;
 
 /* Every backend's transaction handle starts with this. */
 struct store_tx {
@@ -248,9 +249,10 @@ struct store_ops {
     const struct store_team_ops *team;
     const struct store_mail_ops *mail;
     const struct store_kpi_ops *kpi; /* store_kpi.h: KPI facts and reports */
+    const struct store_survey_ops *survey;
 };
 
-/* The backend for url: "postgres://..." (later), else SQLite ("sqlite:PATH"
+/* The backend for url: PostgreSQL for "postgres://..." or "postgresql://...", else SQLite ("sqlite:PATH"
  * or a plain path). */
 const struct store_ops *store_backend(const char *url);
 
