@@ -59,6 +59,9 @@ struct app {
     char node_id[40];              /* this process among the nodes on one database: host:pid:random */
     struct jobs *jobs;             /* the background thread (jobs.h), when started */
     struct sla_cache *sla_cache;   /* calendars, by version (sla_env.h) */
+    /* Told about every ticket written (after its action's hooks, before the
+     * commit), so that open pages refresh; set by the server, NULL in tools. */
+    void (*ticket_written)(const struct ticket *t);
 };
 
 /* Sets up app over an open store (which stays the caller's). Returns

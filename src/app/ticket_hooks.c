@@ -13,7 +13,6 @@
 #include "app/sla.h"
 #include "app/surveys.h"
 #include "app/team.h"
-#include "web/web.h"
 
 op_rc ticket_after_write(struct app *app, struct store_tx *tx, const struct actor *who,
                          const struct ticket *old, struct ticket *t, const struct event_list *l,
@@ -29,6 +28,7 @@ op_rc ticket_after_write(struct app *app, struct store_tx *tx, const struct acto
         return rc;
     if ((rc = mail_after_write(app, tx, who, old, t, l, action_id, a)))
         return rc;
-    web_live_ticket_written(t); /* open pages refresh; before commit, so they may look early */
+    if (app->ticket_written)
+        app->ticket_written(t); /* open pages refresh; before commit, so they may look early */
     return OP_OK;
 }

@@ -31,6 +31,7 @@
 #include "base/log.h"
 #include "base/timeutil.h"
 #include "store/pgInt.h"
+#include "store/store_survey.h"
 #include "store/pg_copy.h"
 #include "store/store_sla.h"
 #include "store/store_team.h"
@@ -1074,4 +1075,5 @@ const struct store_ops pg_store_ops = {
     .team = &pg_team_ops,
     .mail = &pg_mail_ops,
     .kpi = &pg_kpi_ops,
+    .survey = &pg_survey_ops,
 };

@@ -63,5 +63,6 @@ struct store_survey_ops {
 };
 
 extern const struct store_survey_ops sqlite_survey_ops;
+extern const struct store_survey_ops pg_survey_ops;
 
 #endif

@@ -13,6 +13,7 @@ import hmac
 import http.client
 import os
 import sqlite3
+import subprocess
 import time
 import urllib.parse
 
@@ -52,30 +53,43 @@ def teardown(x):
     x.w.finish()
 
 
+def db_rows(x, sql, args=()):
+    """Rows of a query on the server's database, SQLite file or PostgreSQL
+    URL (through psql); args are integers, put in place of '?'."""
+    db = x.w.srv.db
+    if not db.startswith("postgres"):
+        con = sqlite3.connect(db)
+        try:
+            return [tuple(r) for r in con.execute(sql, args).fetchall()]
+        finally:
+            con.close()
+    for a in args:
+        sql = sql.replace("?", str(int(a)), 1)
+    out = subprocess.run(["psql", db, "-At", "-F", "\t", "-c", sql], capture_output=True,
+                         text=True, check=True).stdout
+    return [tuple(int(v) if v.lstrip("-").isdigit() else v for v in l.split("\t"))
+            for l in out.splitlines() if l]
+
+
 def token_for(x, survey_id):
-    db = sqlite3.connect(x.w.srv.db)
-    try:
-        key = db.execute("SELECT key FROM survey_keys WHERE id = 1").fetchone()[0]
-    finally:
-        db.close()
+    if x.w.srv.db.startswith("postgres"):
+        key = bytes.fromhex(db_rows(x, "SELECT encode(key, 'hex') FROM survey_keys")[0][0])
+    else:
+        key = db_rows(x, "SELECT key FROM survey_keys WHERE id = 1")[0][0]
     mac = hmac.new(key, b"survey:%d" % survey_id, hashlib.sha512).digest()[:32][:16]
     return "%d.%s" % (survey_id, base64.urlsafe_b64encode(mac).decode().rstrip("="))
 
 
 def surveys_of(x, ticket_id=None, kind=None):
-    db = sqlite3.connect(x.w.srv.db)
-    try:
-        q = "SELECT id, kind, customer_id, agent_id FROM surveys WHERE 1"
-        args = []
-        if ticket_id is not None:
-            q += " AND ticket_id = ?"
-            args.append(ticket_id)
-        if kind is not None:
-            q += " AND kind = ?"
-            args.append(kind)
-        return db.execute(q + " ORDER BY id", args).fetchall()
-    finally:
-        db.close()
+    q = "SELECT id, kind, customer_id, agent_id FROM surveys WHERE 1 = 1"
+    args = []
+    if ticket_id is not None:
+        q += " AND ticket_id = ?"
+        args.append(ticket_id)
+    if kind is not None:
+        q += " AND kind = ?"
+        args.append(kind)
+    return db_rows(x, q + " ORDER BY id", args)
 
 
 def page(x, path, score=None):
