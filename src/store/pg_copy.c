@@ -54,9 +54,15 @@ static const char *const COPY_ORDER[] = {
     "mail_keys",
     "kpi_facts",
     "kpi_cursor",
+    "survey_keys",
+    "surveys",
+    "csi_questions",
+    "survey_settings",
 };
-/* Rows the PostgreSQL migrations make themselves, replaced by the copy. */
-static const char *const COPY_REPLACE[] = {"mail_keys", "kpi_cursor"};
+/* Rows the PostgreSQL migrations make themselves, replaced by the copy (the
+ * keys must be the same, or the links already mailed would stop working). */
+static const char *const COPY_REPLACE[] = {"mail_keys", "kpi_cursor", "survey_keys",
+                                           "survey_settings"};
 
 #define COPY_COLS_MAX 64
 
