@@ -76,6 +76,11 @@ op_rc mail_after_write(struct app *app, struct store_tx *tx, const struct actor 
                        const struct ticket *old, const struct ticket *t,
                        const struct event_list *l, int64_t action_id, struct arena *a);
 
+/* Mails an SLA warning or breach (text: the notification, in the user's
+ * language) to a staff member about t; nothing when mail is off. */
+op_rc mail_notify_staff(struct app *app, struct store_tx *tx, const struct ticket *t,
+                        int64_t user_id, const char *text, struct arena *a);
+
 /* Jobs (jobs.c): send what is due in the outbox; poll the mailboxes. */
 op_rc mail_outbox_job(struct app *app, op_time now, op_time *next_at);
 op_rc mail_poll_job(struct app *app, op_time now, op_time *next_at);

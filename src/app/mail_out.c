@@ -75,7 +75,8 @@ static op_rc enqueue(struct app *app, struct store_tx *tx, enum mail_kind kind,
                            .created_at = app_now(app)};
     if ((rc = mail_render(kind, lang, &v, a, &m.subject, &m.body)))
         return rc;
-    bool to_staff = kind == MAIL_KIND_ASSIGNED || kind == MAIL_KIND_ESCALATED;
+    bool to_staff = kind == MAIL_KIND_ASSIGNED || kind == MAIL_KIND_ESCALATED ||
+                    kind == MAIL_KIND_SLA;
     if (to_staff) {
         uint8_t key[32];
         if ((rc = tx->ops->mail->key_get(tx, key)))
@@ -173,6 +174,14 @@ op_rc mail_after_write(struct app *app, struct store_tx *tx, const struct actor 
             rc = enqueue(app, tx, MAIL_KIND_ASSIGNED, t, t->assignee_id, who, NULL, NULL, a);
     }
     return rc;
+}
+
+op_rc mail_notify_staff(struct app *app, struct store_tx *tx, const struct ticket *t,
+                        int64_t user_id, const char *text, struct arena *a)
+{
+    if (!mail_config()->notify)
+        return OP_OK;
+    return enqueue(app, tx, MAIL_KIND_SLA, t, user_id, NULL, text, NULL, a);
 }
 
 /* ---- the outbox sender ---- */

@@ -10,6 +10,7 @@
 
 #include "app/internal.h"
 #include "app/jobs.h"
+#include "app/mail.h"
 #include "app/sla.h"
 #include "app/sla_env.h"
 #include "base/log.h"
@@ -95,7 +96,7 @@ op_rc sla_after_write(struct app *app, struct store_tx *tx, const struct actor *
 
 /* ---- breach actions ---- */
 
-static op_rc notify(struct store_tx *tx, int64_t user_id, const struct ticket *t,
+static op_rc notify(struct app *app, struct store_tx *tx, int64_t user_id, const struct ticket *t,
                     const struct sla_verdict *v, op_time now, struct arena *a)
 {
     static const enum msg_id metric_msg[SLA__METRICS] = {
@@ -117,7 +118,9 @@ static op_rc notify(struct store_tx *tx, int64_t user_id, const struct ticket *t
     struct notification n = {.user_id = user_id, .ticket_id = t->id,
                              .kind = (char *)event_kind_name(v->kind), .text = text,
                              .created_at = now};
-    return tx->ops->sla->notification_insert(tx, &n);
+    op_rc rc2 = tx->ops->sla->notification_insert(tx, &n);
+    /* and by mail, when mail is set up */
+    return rc2 ? rc2 : mail_notify_staff(app, tx, t, user_id, text, a);
 }
 
 /* The leads of t's group; every active lead when the group has none. */
@@ -197,7 +200,7 @@ static op_rc breach_actions(struct app *app, struct store_tx *tx, const struct s
         MSG_SLA_METRIC_FIRST_RESPONSE, MSG_SLA_METRIC_NEXT_RESPONSE, MSG_SLA_METRIC_RESOLUTION};
     op_rc rc;
     if ((p->actions & SLA_ACT_NOTIFY_ASSIGNEE) && t->assignee_id &&
-        (rc = notify(tx, t->assignee_id, t, v, now, a)))
+        (rc = notify(app, tx, t->assignee_id, t, v, now, a)))
         return rc;
     if (p->actions & SLA_ACT_NOTIFY_LEAD) {
         struct id_list leads;
@@ -205,7 +208,7 @@ static op_rc breach_actions(struct app *app, struct store_tx *tx, const struct s
             return rc;
         for (size_t i = 0; i < leads.n; i++)
             if (leads.v[i] != t->assignee_id || !(p->actions & SLA_ACT_NOTIFY_ASSIGNEE))
-                if ((rc = notify(tx, leads.v[i], t, v, now, a)))
+                if ((rc = notify(app, tx, leads.v[i], t, v, now, a)))
                     return rc;
     }
     if (!(p->actions & (SLA_ACT_ESCALATE | SLA_ACT_RAISE_PRIORITY)) ||
@@ -301,7 +304,7 @@ static op_rc fire_one(struct app *app, struct store_tx *tx, struct sla_ctx *ctx,
         if (v[i].kind == EV_SLA_BREACHED) {
             rc = breach_actions(app, tx, env.policy, &t, &v[i], now, a);
         } else if (env.policy->actions & SLA_ACT_NOTIFY_ASSIGNEE && t.assignee_id) {
-            rc = notify(tx, t.assignee_id, &t, &v[i], now, a); /* a warning goes to the assignee */
+            rc = notify(app, tx, t.assignee_id, &t, &v[i], now, a); /* a warning goes to the assignee */
         }
         if (rc)
             return rc;

@@ -18,6 +18,7 @@ import socket
 import sqlite3
 import ssl
 import threading
+import threading
 
 from harness import PASSWORD, World, check, eq, expect, expect_err, new_dir, opora, uniq
 
@@ -32,11 +33,40 @@ class Ctx:
     pass
 
 
+class Clock(threading.Thread):
+    """The server's clock (OPORA_TEST_CLOCK): real time plus an offset the
+    tests may move, written to the file every 50 ms."""
+
+    def __init__(self, path):
+        super().__init__(daemon=True)
+        self.path, self.offset_ms, self.stop = path, 0, threading.Event()
+        self.lock = threading.Lock()
+        self.tick()
+
+    def tick(self):
+        with self.lock:
+            with open(self.path + ".tmp", "w") as f:
+                f.write(str(int(time.time() * 1000) + self.offset_ms))
+            os.replace(self.path + ".tmp", self.path)
+
+    def run(self):
+        while not self.stop.wait(0.05):
+            self.tick()
+
+    def forward(self, ms):
+        with self.lock:
+            self.offset_ms += ms
+        self.tick()
+
+
 def setup():
     x = Ctx()
     x.ms = MailServers(new_dir("mail"))
     x.ms.start()
+    x.clock = Clock(os.path.join(new_dir("mail-clock"), "now"))
+    x.clock.start()
     env = {"OPORA_SMTP_URL": "smtp://127.0.0.1:%d" % x.ms.smtp_port, "OPORA_MAIL_FROM": SUPPORT,
+           "OPORA_TEST_CLOCK": x.clock.path,
            "OPORA_MAIL_POLL_MS": 300, "OPORA_MAIL_RETRY_MS": 300,
            # the test CA: IMAPS/STARTTLS certificates are verified against it
            "OPORA_MAIL_CA_FILE": x.ms.ca_file}
@@ -57,6 +87,7 @@ def teardown(x):
     try:
         x.w.finish()
     finally:
+        x.clock.stop.set()
         x.ms.stop()
 
 
@@ -349,6 +380,28 @@ def test_agent_mail_assigned_reply_escalated_solved(x):
     check(got, "no 'solved' mail for the customer")
     cs = expect(x.w.admin.get("/tickets/%d/comments" % t["id"]), 200)["comments"]
     check(not any("I am not him" in c["body"] for c in cs), "a token of another agent was taken")
+
+
+def test_sla_warning_and_breach_mail_to_the_assignee(x):
+    found = expect(x.w.admin.get("/users", query={"q": "agent@example.test"}), 200)["users"]
+    mine = [u for u in found if u["email"] == "agent@example.test"]
+    agent = mine[0] if mine else staff(x, "agent").user
+    g = x.w.group("l1", members=[agent["id"]])
+    pol = expect(x.w.admin.post("/sla/policies", {
+        "name": uniq("Mail SLA "), "position": 0, "conditions": {"group_ids": [g["id"]]},
+        "targets": {"first_response": {"minutes": 60, "business": False}},
+        "breach_actions": ["notify_assignee"]}), 201)
+    t = x.w.ticket(group_id=g["id"], assignee_id=agent["id"])
+    x.clock.forward(49 * 60 * 1000)  # past 80 % of the hour: the warning
+    got = imap_messages(x, "agent@example.test",
+                        pred=lambda m: ("[#%d] SLA" % t["id"]) in str(m["Subject"]))
+    check(got and "risk" in got[0].get_body().get_content(), "no SLA warning mail: %r" % got)
+    x.clock.forward(12 * 60 * 1000)  # past the hour: the breach
+    got = imap_messages(x, "agent@example.test",
+                        pred=lambda m: ("[#%d] SLA" % t["id"]) in str(m["Subject"])
+                        and "breached" in m.get_body().get_content())
+    check(got, "no SLA breach mail")
+    expect(x.w.admin.patch("/sla/policies/%d" % pol["id"], {"active": False}), 200)
 
 
 def test_locked_database_is_a_temporary_failure(x):

@@ -6,7 +6,7 @@
 #include "channels/mail/notify.h"
 
 static const char *const kind_names[MAIL_KIND__COUNT] = {"received", "reply", "solved",
-                                                          "assigned", "escalated"};
+                                                          "assigned", "escalated", "sla"};
 
 const char *mail_kind_name(enum mail_kind k)
 {
@@ -21,6 +21,7 @@ static const struct {
     [MAIL_KIND_SOLVED] = {MSG_MAIL_SUBJECT_SOLVED, MSG_MAIL_BODY_SOLVED},
     [MAIL_KIND_ASSIGNED] = {MSG_MAIL_SUBJECT_ASSIGNED, MSG_MAIL_BODY_ASSIGNED},
     [MAIL_KIND_ESCALATED] = {MSG_MAIL_SUBJECT_ESCALATED, MSG_MAIL_BODY_ESCALATED},
+    [MAIL_KIND_SLA] = {MSG_MAIL_SUBJECT_SLA, MSG_MAIL_BODY_SLA},
 };
 
 /* The text of id in lang with args, from a (a body can be as long as a comment). */
@@ -66,6 +67,7 @@ op_rc mail_render(enum mail_kind kind, enum lang lang, const struct mail_vars *v
     case MAIL_KIND_SOLVED: b3[2] = args[5]; break;
     case MAIL_KIND_ASSIGNED: b3[2] = args[3]; break;
     case MAIL_KIND_ESCALATED: b3[2] = args[4]; break;
+    case MAIL_KIND_SLA: b3[2] = args[4]; break;
     default: break;
     }
     *body = render(lang, templates[kind].body, b3, 3, a);

@@ -20,6 +20,7 @@ enum mail_kind {
     MAIL_KIND_SOLVED,    /* to the customer: solved (with the CSAT link, issue 4) */
     MAIL_KIND_ASSIGNED,  /* to an agent: a ticket is yours */
     MAIL_KIND_ESCALATED, /* to an agent: a ticket came up to your group */
+    MAIL_KIND_SLA,       /* to an agent or lead: an SLA warning or breach (text: what) */
     MAIL_KIND__COUNT
 };
 const char *mail_kind_name(enum mail_kind k);
