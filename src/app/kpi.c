@@ -119,48 +119,84 @@ op_rc kpi_rebuild(struct app *app, int64_t *tickets, struct op_err *err)
     return OP_OK;
 }
 
+/* One step of the job in two transactions: the facts of the tickets the
+ * next events touched are computed in a read snapshot, then written with
+ * the cursor in a short write transaction (a long one would hold up every
+ * request's write behind it). Events that come in between are after the
+ * cursor: the next step recomputes their tickets. */
 struct catch_job {
     struct app *app;
     size_t limit;
     bool more, busy;
+    struct arena *a;
+    int64_t cursor, last;
+    struct kpi_facts *facts;
+    size_t n;
 };
+
+static op_rc compute_fn(struct store_tx *tx, void *arg)
+{
+    struct catch_job *j = arg;
+    struct id_list touched, staff;
+    struct sla_ctx sc;
+    op_rc rc;
+    j->n = 0;
+    if ((rc = tx->ops->kpi->cursor_get(tx, &j->cursor)) ||
+        (rc = tx->ops->kpi->touched(tx, j->cursor, j->limit, j->a, &touched, &j->last)) ||
+        j->last == j->cursor)
+        return rc;
+    if (!(j->facts = arena_alloc(j->a, (touched.n + 1) * sizeof(*j->facts))))
+        return OP_ERR_NOMEM;
+    sla_ctx_init(&sc, j->app, j->a);
+    if ((rc = tx->ops->kpi->staff_ids(tx, j->a, &staff)))
+        return rc;
+    for (size_t i = 0; i < touched.n && !rc; i++) {
+        struct kpi_source *src;
+        size_t n;
+        if ((rc = tx->ops->kpi->sources(tx, touched.v[i], touched.v[i], j->a, &src, &n)))
+            break;
+        for (size_t k = 0; k < n && !rc; k++) {
+            const struct calendar *cal = NULL;
+            if (src[k].calendar_id && (rc = sla_ctx_calendar(tx, &sc, src[k].calendar_id, &cal))) {
+                if (rc != OP_ERR_NOTFOUND)
+                    break;
+                cal = NULL; /* a deleted calendar: calendar time */
+                rc = OP_OK;
+            }
+            kpi_facts_compute(&src[k].t, src[k].ev, src[k].nev, cal, staff_has, &staff,
+                              &j->facts[j->n++]);
+        }
+    }
+    return rc;
+}
 
 static op_rc catch_fn(struct store_tx *tx, void *arg)
 {
     struct catch_job *j = arg;
-    struct arena a = ARENA_INIT(0);
     op_time now = app_now(j->app);
     bool got = false;
-    int64_t cursor = 0, last = 0, max_t = 0, max_e = 0;
-    struct id_list touched, staff;
-    struct sla_ctx sc;
+    int64_t cursor = 0, max_t = 0, max_e = 0;
     op_rc rc = tx->ops->lease_take(tx, KPI_LEASE, j->app->node_id, now, now + KPI_LEASE_MS, &got);
-    if (rc) goto end;
+    if (rc)
+        return rc;
     if (!got) {
         j->busy = true; /* another node is on it */
-        goto end;
+        return OP_OK;
     }
-    if ((rc = tx->ops->kpi->cursor_get(tx, &cursor)) ||
-        (rc = tx->ops->kpi->touched(tx, cursor, j->limit, &a, &touched, &last)) || last == cursor)
-        goto end;
-    sla_ctx_init(&sc, j->app, &a);
-    if ((rc = tx->ops->kpi->staff_ids(tx, &a, &staff))) goto end;
-    for (size_t i = 0; i < touched.n && !rc; i++) {
-        struct kpi_source *src;
-        size_t n;
-        if (!(rc = tx->ops->kpi->sources(tx, touched.v[i], touched.v[i], &a, &src, &n)))
-            rc = put_sources(tx, &sc, &staff, src, n);
+    if ((rc = tx->ops->kpi->cursor_get(tx, &cursor)))
+        return rc;
+    if (cursor == j->cursor) { /* else a rebuild or another node moved on: compute again */
+        for (size_t i = 0; i < j->n && !rc; i++)
+            rc = tx->ops->kpi->facts_put(tx, &j->facts[i]);
+        if (rc || (rc = tx->ops->kpi->cursor_put(tx, j->last)))
+            return rc;
     }
-    if (rc || (rc = tx->ops->kpi->cursor_put(tx, last)) ||
-        (rc = tx->ops->kpi->max_ids(tx, &max_t, &max_e)))
-        goto end;
-    j->more = max_e > last;
-end:
+    if ((rc = tx->ops->kpi->max_ids(tx, &max_t, &max_e)))
+        return rc;
+    j->more = max_e > (cursor == j->cursor ? j->last : cursor);
     /* held only for this step: a rebuild (which holds it across its
      * batches) may take it between two steps */
-    if (got && !rc) rc = tx->ops->lease_release(tx, KPI_LEASE, j->app->node_id);
-    arena_release(&a);
-    return rc;
+    return tx->ops->lease_release(tx, KPI_LEASE, j->app->node_id);
 }
 
 struct peek {
@@ -182,9 +218,13 @@ op_rc kpi_catch_up(struct app *app, size_t limit, bool *more)
     /* a read first: an idle server does not write every tick */
     op_rc rc = app_run(app, true, peek_fn, &p);
     if (rc || p.cursor >= p.max_e) return rc;
-    struct catch_job j = {.app = app, .limit = limit ? limit : KPI_JOB_EVENTS};
-    rc = app_run(app, false, catch_fn, &j);
+    struct arena a = ARENA_INIT(0);
+    struct catch_job j = {.app = app, .limit = limit ? limit : KPI_JOB_EVENTS, .a = &a};
+    rc = app_run(app, true, compute_fn, &j);
+    if (!rc && j.last != j.cursor)
+        rc = app_run(app, false, catch_fn, &j);
     *more = !rc && j.more && !j.busy;
+    arena_release(&a);
     return rc;
 }
 
