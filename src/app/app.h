@@ -59,9 +59,6 @@ struct app {
     char node_id[40];              /* this process among the nodes on one database: host:pid:random */
     struct jobs *jobs;             /* the background thread (jobs.h), when started */
     struct sla_cache *sla_cache;   /* calendars, by version (sla_env.h) */
-    /* Told about every ticket written (after its action's hooks, before the
-     * commit), so that open pages refresh; set by the server, NULL in tools. */
-    void (*ticket_written)(const struct ticket *t);
 };
 
 /* Sets up app over an open store (which stays the caller's). Returns
@@ -262,6 +259,12 @@ op_rc app_comment_list(struct app *app, const struct actor *who, int64_t ticket_
 op_rc app_event_list(struct app *app, const struct actor *who, int64_t ticket_id,
                      int64_t after_id, size_t limit, struct arena *a, struct event **out,
                      size_t *n, struct op_err *err);
+/* Where the log is (staff): the newest event id of all (*all) and of
+ * ticket_id (*ticket, 0 when it is 0 or not visible to who) — what live
+ * pages compare to see that something moved, on whichever node. */
+op_rc app_event_last(struct app *app, const struct actor *who, int64_t ticket_id, int64_t *all,
+                     int64_t *ticket, struct op_err *err);
+
 /* Every event after after_id (leads and admins): the feed KPIs are computed from. */
 op_rc app_event_feed(struct app *app, const struct actor *who, int64_t after_id, size_t limit,
                      struct arena *a, struct event **out, size_t *n, struct op_err *err);

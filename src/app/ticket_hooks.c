@@ -28,7 +28,5 @@ op_rc ticket_after_write(struct app *app, struct store_tx *tx, const struct acto
         return rc;
     if ((rc = mail_after_write(app, tx, who, old, t, l, action_id, a)))
         return rc;
-    if (app->ticket_written)
-        app->ticket_written(t); /* open pages refresh; before commit, so they may look early */
     return OP_OK;
 }

@@ -496,6 +496,36 @@ op_rc app_event_list(struct app *app, const struct actor *who, int64_t ticket_id
     return app_run(app, true, event_list_fn, &j);
 }
 
+struct last_job {
+    struct app *app;
+    const struct actor *who;
+    int64_t ticket_id, *all, *ticket;
+};
+
+static op_rc last_fn(struct store_tx *tx, void *arg)
+{
+    struct last_job *j = arg;
+    struct arena a = ARENA_INIT(0);
+    struct ticket t;
+    struct op_err err = {0};
+    op_rc rc = tx->ops->event_last(tx, ENTITY_TICKET, 0, j->all);
+    *j->ticket = 0;
+    if (!rc && j->ticket_id > 0 &&
+        !tx_visible_ticket(tx, j->app, j->who, j->ticket_id, &a, &t, &err))
+        rc = tx->ops->event_last(tx, ENTITY_TICKET, j->ticket_id, j->ticket);
+    arena_release(&a);
+    return rc;
+}
+
+op_rc app_event_last(struct app *app, const struct actor *who, int64_t ticket_id, int64_t *all,
+                     int64_t *ticket, struct op_err *err)
+{
+    if (!actor_is_staff(who))
+        return op_fail(err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
+    struct last_job j = {app, who, ticket_id, all, ticket};
+    return app_run(app, true, last_fn, &j);
+}
+
 static op_rc event_feed_fn(struct store_tx *tx, void *arg)
 {
     struct read_job *j = arg;

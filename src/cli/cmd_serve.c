@@ -59,7 +59,6 @@ int cmd_serve(int argc, char **argv)
     if (!routes)
         rc = OP_ERR_NOMEM;
     else if (!(rc = web_init(&err))) {
-        env.app.ticket_written = web_live_ticket_written;
         memcpy(routes, api_routes, api_routes_count * sizeof(*routes));
         memcpy(routes + api_routes_count, web_routes, web_routes_count * sizeof(*routes));
         rc = http_server_start(&hc, routes, nroutes, api_before, &env.app, &srv, &err);

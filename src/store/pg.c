@@ -1056,6 +1056,7 @@ const struct store_ops pg_store_ops = {
     .event_append = pg_event_append,
     .event_list = pg_event_list,
     .event_feed = pg_event_feed,
+    .event_last = pg_event_last,
 
     .session_insert = pg_session_insert,
     .session_get = pg_session_get,

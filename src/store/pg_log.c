@@ -258,6 +258,20 @@ op_rc pg_event_list(struct store_tx *t, enum entity entity, int64_t entity_id, i
     return rc;
 }
 
+op_rc pg_event_last(struct store_tx *t, enum entity entity, int64_t entity_id, int64_t *out)
+{
+    struct pg_stmt st;
+    if (entity_id > 0) {
+        pg_st_init(&st, "SELECT coalesce(max(id), 0) FROM events WHERE entity = $1 "
+                        "AND entity_id = $2");
+        pg_bind_int(&st, entity);
+        pg_bind_int(&st, entity_id);
+    } else {
+        pg_st_init(&st, "SELECT coalesce(max(id), 0) FROM events");
+    }
+    return pg_scalar(pg_tx(t), &st, out, "event_last");
+}
+
 op_rc pg_event_feed(struct store_tx *t, int64_t after_id, size_t limit, struct arena *a,
                     struct event **out, size_t *n)
 {

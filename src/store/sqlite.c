@@ -1169,6 +1169,7 @@ const struct store_ops sqlite_store_ops = {
     .event_append = sq_event_append,
     .event_list = sq_event_list,
     .event_feed = sq_event_feed,
+    .event_last = sq_event_last,
 
     .session_insert = sq_session_insert,
     .session_get = sq_session_get,

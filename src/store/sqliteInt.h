@@ -302,6 +302,7 @@ op_rc sq_event_list(struct store_tx *tx, enum entity entity, int64_t entity_id, 
                     size_t limit, struct arena *a, struct event **out, size_t *n);
 op_rc sq_event_feed(struct store_tx *tx, int64_t after_id, size_t limit, struct arena *a,
                     struct event **out, size_t *n);
+op_rc sq_event_last(struct store_tx *tx, enum entity entity, int64_t entity_id, int64_t *out);
 op_rc sq_session_insert(struct store_tx *tx, const uint8_t hash[32], struct session *s);
 op_rc sq_session_get(struct store_tx *tx, const uint8_t hash[32], struct session *out);
 op_rc sq_session_touch(struct store_tx *tx, int64_t id, op_time last_seen, op_time expires);

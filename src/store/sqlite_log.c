@@ -302,6 +302,24 @@ op_rc sq_event_feed(struct store_tx *t, int64_t after_id, size_t limit, struct a
     return events_read(tx, st, a, out, n);
 }
 
+op_rc sq_event_last(struct store_tx *t, enum entity entity, int64_t entity_id, int64_t *out)
+{
+    struct sq_tx *tx = sq_tx(t);
+    sqlite3_stmt *st;
+    op_rc rc = entity_id > 0
+                   ? sq_prep(tx,
+                             "SELECT coalesce(max(id), 0) FROM events WHERE entity = ? "
+                             "AND entity_id = ?",
+                             &st)
+                   : sq_prep(tx, "SELECT coalesce(max(id), 0) FROM events", &st);
+    if (rc) return rc;
+    if (entity_id > 0) {
+        sq_bind_int(st, 1, entity);
+        sq_bind_int(st, 2, entity_id);
+    }
+    return sq_scalar(tx, st, out, "event_last");
+}
+
 /* ---- sessions ---- */
 
 static int bind_hash(sqlite3_stmt *st, int i, const uint8_t hash[32])

@@ -221,6 +221,11 @@ struct store_ops {
                         size_t *n);
     op_rc (*event_feed)(struct store_tx *tx, int64_t after_id, size_t limit, struct arena *a,
                         struct event **out, size_t *n);
+    /* The id of the newest event of one object (entity_id > 0), or of the
+     * whole log (entity_id 0); 0 when there is none. What live pages poll:
+     * it moves whichever node wrote. */
+    op_rc (*event_last)(struct store_tx *tx, enum entity entity, int64_t entity_id,
+                        int64_t *out);
 
     /* sessions and API tokens, found by the hash of their secret */
     op_rc (*session_insert)(struct store_tx *tx, const uint8_t hash[32], struct session *s);

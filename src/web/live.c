@@ -1,5 +1,9 @@
-/* live.c - live updates: an in-process broadcaster fed by every ticket
- * write, and /live, a Server-Sent Events endpoint that open pages listen to.
+/* live.c - live updates: /live, a Server-Sent Events endpoint that open
+ * pages listen to.
+ *
+ * What moved is read from the event log: the newest event id of all, and of
+ * the ticket a page shows. The log is shared by every node on one database,
+ * so a change made through any node reaches pages open on any other.
  *
  * The HTTP server answers each request in one piece (no held-open
  * streams yet), so /live answers at once with what changed since the
@@ -8,31 +12,9 @@
  * listener that learns of a change within the retry time. */
 #include "base/common.h"
 
-#include <stdatomic.h>
-
 #include "web/webInt.h"
 
 #define LIVE_RETRY_MS 3000
-#define LIVE_SLOTS 4096 /* tickets written recently; a collision only costs a refresh */
-
-static _Atomic uint64_t gen = 1;
-static _Atomic uint64_t slot_gen[LIVE_SLOTS];
-
-void web_live_ticket_written(const struct ticket *t)
-{
-    uint64_t g = atomic_fetch_add(&gen, 1) + 1;
-    atomic_store(&slot_gen[(uint64_t)t->id % LIVE_SLOTS], g);
-}
-
-uint64_t web_live_gen(void)
-{
-    return atomic_load(&gen);
-}
-
-uint64_t web_live_ticket_gen(int64_t ticket_id)
-{
-    return ticket_id > 0 ? atomic_load(&slot_gen[(uint64_t)ticket_id % LIVE_SLOTS]) : 0;
-}
 
 void w_live(struct http_req *r)
 {
@@ -40,7 +22,6 @@ void w_live(struct http_req *r)
     struct buf b = BUF_INIT(64 << 10);
     op_rc rc = OP_OK;
     if (!web_begin(r, &c)) return;
-    uint64_t now_gen = web_live_gen();
     const char *last = http_header(r, "Last-Event-ID");
     char *e = NULL;
     unsigned long long seen = last ? strtoull(last, &e, 10) : 0;
@@ -48,6 +29,13 @@ void w_live(struct http_req *r)
     const char *tq = http_query(r, "ticket");
     long long ticket_id = tq ? strtoll(tq, &e, 10) : 0;
     if (tq && (*e || ticket_id < 0)) ticket_id = 0;
+    int64_t now_all = 0, now_ticket = 0;
+    struct op_err lerr = {0};
+    if (app_event_last(c.app, &c.who, ticket_id, &now_all, &now_ticket, &lerr)) {
+        http_reply_status(r, 503);
+        return;
+    }
+    uint64_t now_gen = (uint64_t)now_all;
 
     rc = buf_printf(&b, "retry: %d\nid: %" PRIu64 "\n\n", LIVE_RETRY_MS, now_gen);
     /* the first visit only learns the generation; later ones what moved */
@@ -63,7 +51,7 @@ void w_live(struct http_req *r)
                             n);
         }
         if (!rc) rc = buf_puts(&b, "}\n\n");
-        if (!rc && ticket_id > 0 && web_live_ticket_gen(ticket_id) > seen)
+        if (!rc && ticket_id > 0 && (uint64_t)now_ticket > seen)
             rc = buf_printf(&b, "event: ticket\ndata: %lld\n\n", ticket_id);
     }
     if (rc) {

@@ -31,9 +31,4 @@ op_rc web_init(struct op_err *err);
 /* Frees what web_init made (at shutdown, after the server stopped). */
 void web_release(void);
 
-/* The live-update broadcaster: tell open pages that ticket t changed (its
- * queue counts, its conversation). Cheap, never fails, any thread; called
- * by ticket_after_write for every ticket action. */
-void web_live_ticket_written(const struct ticket *t);
-
 #endif

@@ -114,7 +114,5 @@ void w_live(struct http_req *r);
 
 /* live.c: the broadcaster's generation (bumped by every ticket write), and
  * the generation at which ticket_id was last written (0: not recently). */
-uint64_t web_live_gen(void);
-uint64_t web_live_ticket_gen(int64_t ticket_id);
 
 #endif

@@ -97,3 +97,47 @@ def test_dead_node_leases_are_taken_over():
         if two:
             two.stop()
         w.srv.kill()
+
+
+def live(srv, cookie, ticket_id, last=None):
+    """GET /live on a node as the session's user: (status, body)."""
+    import http.client
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    try:
+        hdrs = {"Cookie": "opora_session=" + cookie}
+        if last is not None:
+            hdrs["Last-Event-ID"] = str(last)
+        conn.request("GET", "/live?ticket=%d" % ticket_id, headers=hdrs)
+        r = conn.getresponse()
+        return r.status, r.read().decode()
+    finally:
+        conn.close()
+
+
+def test_live_update_reaches_a_page_on_the_other_node():
+    """An agent's page is open on node two; a reply is written through node
+    one: the page's /live on node two says its ticket moved."""
+    w = World("live-nodes")
+    two = None
+    try:
+        g = w.group("l1")
+        agent = w.user("agent", groups=[g["id"]])
+        t = w.ticket(group_id=g["id"])
+        two = Server("live-node2", db=w.srv.db, files_dir=w.srv.files_dir, init=False).start()
+        browser = two.client()
+        expect(browser.login(agent.user["email"], "password-123"), 200, what="login on node two")
+        status, body = live(two, browser.cookie, t["id"])
+        eq(status, 200, "/live on node two")
+        first = int([l for l in body.splitlines() if l.startswith("id: ")][0][4:])
+        status, body = live(two, browser.cookie, t["id"], last=first)
+        check("event: ticket" not in body, "nothing moved yet: %r" % body)
+        # a reply through node one
+        expect(w.admin.post("/tickets/%d/comments" % t["id"], {"body": "From node one",
+                                                               "public": True}), 201)
+        status, body = live(two, browser.cookie, t["id"], last=first)
+        check("event: ticket\ndata: %d" % t["id"] in body, "node two sees it: %r" % body)
+        check("event: counts" in body, "and the queue counts: %r" % body)
+    finally:
+        if two:
+            two.stop()
+        w.finish()
