@@ -22,8 +22,7 @@
 /* ---- feeding actions to the clocks ---- */
 
 static op_rc verdict_events(struct store_tx *tx, const struct sla_state *s,
-                            const struct sla_verdict *v, size_t n, op_time now,
-                            int64_t action_id, struct arena *a)
+                            const struct sla_verdict *v, size_t n, op_time now, struct arena *a)
 {
     if (!n)
         return OP_OK;
@@ -38,7 +37,6 @@ static op_rc verdict_events(struct store_tx *tx, const struct sla_state *s,
     }
     /* the system's verdict is an action of its own: one actor per action */
     int64_t action = 0;
-    (void)action_id;
     return tx_append_events(tx, &l, &action);
 }
 
@@ -47,6 +45,7 @@ op_rc sla_after_write(struct app *app, struct store_tx *tx, const struct actor *
                       int64_t action_id, struct arena *a)
 {
     op_time now = l && l->n ? l->at : app_now(app);
+    UNUSED(action_id); /* verdicts are the system's own action */
     struct sla_ctx ctx;
     struct sla_state s;
     op_rc rc;
@@ -86,7 +85,7 @@ op_rc sla_after_write(struct app *app, struct store_tx *tx, const struct actor *
     sla_schedule(&s, &to);
     t->sla_due_at = s.due_at;
     t->sla_breached = s.breached;
-    if ((rc = verdict_events(tx, &s, v, nv, now, action_id, a)) ||
+    if ((rc = verdict_events(tx, &s, v, nv, now, a)) ||
         (rc = tx->ops->sla->state_put(tx, &s)))
         return rc;
     if (s.next_at && (!next_before || s.next_at < next_before))
@@ -282,20 +281,7 @@ static op_rc fire_one(struct app *app, struct store_tx *tx, struct sla_ctx *ctx,
     struct sla_verdict v[SLA_VERDICTS_MAX];
     sla_schedule(&s, &env); /* the stored schedule may predate a calendar change */
     size_t n = sla_fire(&s, &env, now, v);
-    int64_t action = 0;
-    struct event_list l;
-    event_list_init(&l, a, ENTITY_TICKET, id, now, 0, VIA_SYSTEM);
-    if (n) {
-        char tb[24], eb[24], pb[24];
-        for (size_t i = 0; i < n; i++)
-            if ((rc = event_add(&l, v[i].kind, sla_metric_name(v[i].metric),
-                                id_str(v[i].target_ms, tb), id_str(v[i].elapsed_ms, eb),
-                                s.policy_id ? id_str(s.policy_id, pb) : "")))
-                return rc;
-        if ((rc = tx_append_events(tx, &l, &action)))
-            return rc;
-    }
-    if ((rc = tx->ops->sla->state_put(tx, &s)))
+    if ((rc = verdict_events(tx, &s, v, n, now, a)) || (rc = tx->ops->sla->state_put(tx, &s)))
         return rc;
     *fired += n;
     if (!env.policy)

@@ -60,20 +60,6 @@ static bool zone_known(const char *name)
     return !name || !*name || tz_load(name, &z) == OP_OK;
 }
 
-/* "en ru" from a list, from a; "" for none. */
-static char *str_join(const struct str_list *l, struct arena *a)
-{
-    size_t n = 1;
-    for (size_t i = 0; i < l->n; i++)
-        n += strlen(l->v[i]) + 1;
-    char *s = arena_alloc(a, n);
-    if (!s)
-        return NULL;
-    for (size_t i = 0, at = 0; i < l->n; i++)
-        at += (size_t)snprintf(s + at, n - at, "%s%s", i ? " " : "", l->v[i]);
-    return s;
-}
-
 /* ---- the planning record ----
  *
  * Every planning change is in the event log like any other change, by the
@@ -806,7 +792,7 @@ static op_rc lang_set_fn(struct store_tx *tx, void *arg)
         (rc = tx->ops->team->languages_set(tx, j->user_id, &j->langs)) ||
         (rc = tx->ops->team->languages_get(tx, j->user_id, j->a, j->out)))
         return rc;
-    char *was = str_join(&before, j->a), *now = str_join(j->out, j->a);
+    char *was = tags_join(&before, j->a), *now = tags_join(j->out, j->a);
     if (!was || !now)
         return OP_ERR_NOMEM;
     struct plan p;

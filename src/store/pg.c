@@ -394,6 +394,25 @@ double pg_col_double(struct pg_row *r, int col)
     return strtod(PQgetvalue(r->res, r->i, col), NULL);
 }
 
+static int hex_val(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool pg_col_hex(struct pg_row *r, int col, uint8_t *out, size_t n)
+{
+    const char *hex = PQgetvalue(r->res, r->i, col);
+    if (strlen(hex) != 2 * n)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_val(hex[2 * i]), lo = hex_val(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return false;
+        out[i] = (uint8_t)(hi * 16 + lo);
+    }
+    return true;
+}
+
 static bool grow(struct arena *a, void **v, size_t size, size_t n, size_t *cap)
 {
     if (n < *cap) return true;

@@ -106,6 +106,9 @@ char *pg_col_text(struct pg_row *r, int col);
 /* The column as an integer: 0 for NULL; booleans ('t'/'f') are 1/0. */
 int64_t pg_col_int(struct pg_row *r, int col);
 double pg_col_double(struct pg_row *r, int col);
+/* The column, selected as encode(x, 'hex'), into exactly n bytes of out;
+ * false when it is not n bytes of hex. */
+bool pg_col_hex(struct pg_row *r, int col, uint8_t *out, size_t n);
 
 typedef op_rc pg_read_fn(struct pg_row *r, void *out);
 

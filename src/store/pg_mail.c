@@ -386,22 +386,9 @@ static op_rc rejection_list(struct store_tx *t, int64_t before_id, size_t limit,
 
 /* ---- the signing key ---- */
 
-static int hex_val(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static op_rc key_row(struct pg_row *r, void *out)
 {
-    uint8_t *key = out;
-    const char *hex = PQgetvalue(r->res, r->i, 0);
-    if (strlen(hex) != 64) return OP_ERR_NOTFOUND;
-    for (int i = 0; i < 32; i++) {
-        int hi = hex_val(hex[2 * i]), lo = hex_val(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0) return OP_ERR_NOTFOUND;
-        key[i] = (uint8_t)(hi * 16 + lo);
-    }
-    return OP_OK;
+    return pg_col_hex(r, 0, out, 32) ? OP_OK : OP_ERR_NOTFOUND;
 }
 
 static op_rc key_get(struct store_tx *t, uint8_t key[32])

@@ -383,25 +383,12 @@ static op_rc policy_using_calendar(struct store_tx *t, int64_t calendar_id, int6
     "d.breached"
 #define STATE_FROM " FROM ticket_sla s JOIN ticket_sla_due d ON d.ticket_id = s.ticket_id"
 
-static int hex_val(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static op_rc state_row(struct pg_row *r, void *out)
 {
     struct sla_state *s = out;
     memset(s, 0, sizeof(*s));
-    const char *hex = PQgetvalue(r->res, r->i, 3);
-    size_t len = strlen(hex);
     uint8_t b[SLA_STATE_BYTES];
-    bool ok = len == 2 * sizeof(b);
-    for (size_t i = 0; ok && i < sizeof(b); i++) {
-        int hi = hex_val(hex[2 * i]), lo = hex_val(hex[2 * i + 1]);
-        ok = hi >= 0 && lo >= 0;
-        b[i] = (uint8_t)(hi * 16 + lo);
-    }
-    if (!ok || sla_state_decode(b, sizeof(b), s)) {
+    if (!pg_col_hex(r, 3, b, sizeof(b)) || sla_state_decode(b, sizeof(b), s)) {
         log_error("msg=\"damaged SLA clocks\" ticket=%" PRId64, pg_col_int(r, 0));
         return OP_ERR_IO;
     }

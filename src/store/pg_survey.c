@@ -10,24 +10,9 @@ static void bind_limit(struct pg_stmt *st, size_t limit)
     pg_bind_id(st, limit > INT64_MAX ? 0 : (int64_t)limit); /* 0: NULL, no limit */
 }
 
-static int hex_val(char c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static op_rc key_row(struct pg_row *r, void *out)
 {
-    uint8_t *key = out;
-    const char *hex = PQgetvalue(r->res, r->i, 0);
-    if (strlen(hex) != 2 * SURVEY_KEY_BYTES)
-        return OP_ERR_IO;
-    for (int i = 0; i < SURVEY_KEY_BYTES; i++) {
-        int hi = hex_val(hex[2 * i]), lo = hex_val(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return OP_ERR_IO;
-        key[i] = (uint8_t)(hi * 16 + lo);
-    }
-    return OP_OK;
+    return pg_col_hex(r, 0, out, SURVEY_KEY_BYTES) ? OP_OK : OP_ERR_IO;
 }
 
 static op_rc key_get(struct store_tx *t, uint8_t key[SURVEY_KEY_BYTES])
