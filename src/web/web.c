@@ -63,6 +63,9 @@ const struct http_route web_routes[] = {
     {HTTP_POST, "/tickets/{id}/escalate", w_ticket_escalate, PUB},
     {HTTP_POST, "/presence", w_presence, PUB},
     {HTTP_GET, "/live", w_live, PUB},
+    /* ---- customer portal (pages_portal.c) ---- */
+    /* ---- team lead (pages_lead.c) ---- */
+    /* ---- admin (pages_admin.c) ---- */
 };
 
 const size_t web_routes_count = ARRAY_SIZE(web_routes);
@@ -166,6 +169,9 @@ void web_render(struct web_ctx *c, int status, const char *name)
     op_rc rc = layout_values(c->r, c->data, c->who.csrf);
     if (!rc) rc = tv_set_str(a, me, "name", c->who.name);
     if (!rc) rc = tv_set_int(a, me, "id", c->who.id);
+    /* the navigation shows the lead's and the admin's areas to those who may use them */
+    if (!rc) rc = tv_set_bool(a, me, "is_lead", c->who.role >= ROLE_LEAD);
+    if (!rc) rc = tv_set_bool(a, me, "is_admin", c->who.role == ROLE_ADMIN);
     if (!rc) rc = tv_set(a, c->data, "me", me);
     if (!rc) rc = nav_values(c);
     if (!rc) {

@@ -111,6 +111,9 @@ void w_ticket_escalate(struct http_req *r);
 void w_presence(struct http_req *r);
 /* live.c */
 void w_live(struct http_req *r);
+/* pages_portal.c (customer portal) */
+/* pages_lead.c (team lead) */
+/* pages_admin.c (admin) */
 
 /* live.c: the broadcaster's generation (bumped by every ticket write), and
  * the generation at which ticket_id was last written (0: not recently). */
