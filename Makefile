@@ -8,7 +8,7 @@
 # Sources are found by wildcard: add a .c under src/ and it is built.
 
 CC      ?= gcc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium inih gmime-3.0 libcurl libpq
+PKGS    := libmicrohttpd jansson sqlite3 libsodium inih gmime-3.0 libcurl libpq cairo xlsxwriter
 CFLAGS_BASE := -std=c17 -D_GNU_SOURCE -Wall -Wextra -Wshadow -Werror -Wno-missing-field-initializers \
                -Isrc -Ibuild/gen -g -pthread -MMD -MP
 LIBS    := $(shell pkg-config --libs $(PKGS)) -lstemmer -lm -pthread

@@ -6,8 +6,10 @@
  * for AUTHCACHE_TTL_MS at most, and only while nothing that could change it
  * has happened in this process: every logout, token revocation, change of a
  * user, a group or an organization bumps app->auth_gen, and an entry made
- * before is not used. A change made by another process (the CLI, another
- * node) is seen within the TTL. The table has a fixed size; a full slot is
+ * before is not used. On PostgreSQL such writes also NOTIFY opora_auth and
+ * the node's watcher (notify.c) bumps the generation, so another node's
+ * change is honoured at once; on SQLite a change made by another process
+ * (the CLI, another node) is seen within the TTL. The table has a fixed size; a full slot is
  * simply overwritten. */
 #include "base/common.h"
 

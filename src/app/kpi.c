@@ -5,6 +5,7 @@
 #include "app/internal.h"
 #include "app/kpi.h"
 #include "app/sla_env.h"
+#include "app/surveys.h"
 #include "base/log.h"
 #include "base/tz.h"
 #include "store/store_kpi.h"
@@ -700,6 +701,40 @@ end:
     return rc;
 }
 
+/* CSAT, CSI and NPS of the rows and the total, from the surveys answered
+ * in the report's range (app_survey_report: same access rules). */
+static op_rc add_surveys(struct app *app, const struct actor *who, const struct kpi_request *req,
+                         struct arena *a, struct kpi_report *out, struct op_err *err)
+{
+    enum survey_group_by by = out->group_by == KG_AGENT   ? SGB_AGENT
+                              : out->group_by == KG_GROUP ? SGB_GROUP
+                                                          : SGB_NONE;
+    struct survey_row *v = NULL;
+    size_t n = 0;
+    op_rc rc;
+    if (out->group_by != KG_NONE && by == SGB_NONE) return OP_OK;
+    if (by != SGB_NONE) {
+        if ((rc = app_survey_report(app, who, out->from, out->to, by, req->agent_id,
+                                    req->group_id, a, &v, &n, err)))
+            return rc;
+        for (size_t i = 0; i < out->n; i++) {
+            out->rows[i].has_surveys = true;
+            for (size_t k = 0; k < n; k++)
+                if (v[k].key == out->rows[i].key) out->rows[i].surveys = v[k].t;
+        }
+    }
+    if ((rc = app_survey_report(app, who, out->from, out->to, SGB_NONE, req->agent_id,
+                                req->group_id, a, &v, &n, err)))
+        return rc;
+    out->total.has_surveys = true;
+    if (n) out->total.surveys = v[0].t;
+    for (size_t i = 0; by == SGB_NONE && i < out->n; i++) {
+        out->rows[i].has_surveys = true;
+        out->rows[i].surveys = out->total.surveys;
+    }
+    return OP_OK;
+}
+
 op_rc kpi_report(struct app *app, const struct actor *who, const struct kpi_request *req,
                  struct arena *a, struct kpi_report *out, struct op_err *err)
 {
@@ -733,7 +768,8 @@ op_rc kpi_report(struct app *app, const struct actor *who, const struct kpi_requ
     out->from = date_start(z, out->from_date);
     out->to = date_start(z, out->to_date + 1);
     struct report_job j = {app, who, req, a, out, err, z};
-    return app_run(app, true, report_fn, &j);
+    op_rc rc = app_run(app, true, report_fn, &j);
+    return rc ? rc : add_surveys(app, who, req, a, out, err);
 }
 
 /* ---- backlog ---- */

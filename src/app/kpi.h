@@ -6,6 +6,7 @@
 
 #include "app/app.h"
 #include "core/kpi.h"
+#include "core/survey.h"
 
 /* ---- keeping the facts ---- */
 
@@ -68,6 +69,11 @@ struct kpi_row {
     struct kpi_stat aht;
     int64_t sla_met[3], sla_breached[3];
     int64_t online_ms; /* agents' online time (agent rows and the total); -1 unknown */
+    /* Surveys answered in the period (app_survey_report), for group_by none,
+     * agent and group (has_surveys false otherwise): CSAT and CSI of the
+     * row's agent or group; NPS, about the company, only in the total. */
+    bool has_surveys;
+    struct survey_totals surveys;
 };
 
 struct kpi_report {

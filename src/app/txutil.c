@@ -1,6 +1,7 @@
 /* txutil.c - small helpers the use cases share inside a transaction. */
 #include "base/common.h"
 #include "app/internal.h"
+#include "app/notify.h"
 
 const char *id_str(int64_t id, char buf[24])
 {
@@ -116,7 +117,12 @@ op_rc app_run(struct app *app, bool read_only, store_fn fn, void *arg)
 {
     if (app->batch_tx)
         return fn(app->batch_tx, arg);
-    return read_only ? store_read(app->store, fn, arg) : store_write(app->store, fn, arg);
+    if (read_only)
+        return store_read(app->store, fn, arg);
+    op_rc rc = store_write(app->store, fn, arg);
+    if (rc == OP_OK)
+        notify_poke(); /* live pages on this node learn of it now, not at the next poll */
+    return rc;
 }
 
 struct lease_job {

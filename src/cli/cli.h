@@ -36,6 +36,10 @@ struct config {
     unsigned read_connections;
     bool request_log;
     char log_level[16];
+    char lmtp_listen[256];     /* "" = no LMTP listener; a unix socket path or host:port */
+    char lmtp_recipients[1024]; /* addresses (or @domains) the LMTP listener accepts */
+    bool lmtp_allow_remote;    /* let lmtp_listen be a non-loopback address */
+    unsigned lmtp_idle_timeout; /* seconds an LMTP connection may stay silent; 0 = 300 */
 };
 
 /* Fills c from defaults, the INI file (path, or $OPORA_CONFIG, or ./opora.ini

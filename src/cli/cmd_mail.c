@@ -7,27 +7,122 @@
 
 #include "app/mail.h"
 #include "base/buf.h"
+#include "base/log.h"
+#include "channels/mail/lmtp.h"
 #include "cli/cli.h"
 
 /* sysexits.h: what an MTA understands from a delivery program */
 enum { EX_MAIL_DATAERR = 65, EX_MAIL_TEMPFAIL = 75 };
 
-static int no_opt(int opt, const char *arg, void *ctx)
+/* mail-in's own options: --lmtp ADDR (the setting lmtp_listen) and
+ * --recipient ADDRESS (the RCPT TO of the hand-over). */
+struct mail_in_opts {
+    struct config *c;
+    const char *recipient;
+};
+
+static int on_mail_in_opt(int opt, const char *arg, void *ctx)
 {
-    UNUSED(opt), UNUSED(arg), UNUSED(ctx);
+    struct mail_in_opts *o = ctx;
+    struct op_err err;
+    if (opt == 'r') {
+        o->recipient = arg;
+        return EXIT_OK;
+    }
+    if (opt == 'L') {
+        if (config_set(o->c, "lmtp_listen", arg, &err) == OP_OK)
+            return EXIT_OK;
+        cli_error(&err);
+    }
     return EXIT_USAGE;
+}
+
+/* The recipient to hand a message to: --recipient, else $RECIPIENT (set by
+ * Postfix's local and pipe delivery), else the first of lmtp_recipients
+ * (an address, not an @domain), in buf. NULL when there is none. */
+static const char *hand_over_rcpt(const struct mail_in_opts *o, char *buf, size_t cap)
+{
+    const char *r = o->recipient;
+    if (!r || !*r)
+        r = getenv("RECIPIENT");
+    if (r && *r) {
+        snprintf(buf, cap, "%s", r);
+        return buf;
+    }
+    for (const char *p = o->c->lmtp_recipients; *p;) {
+        p += strspn(p, ", \t");
+        size_t n = strcspn(p, ", \t");
+        if (n && p[0] != '@' && n < cap) {
+            memcpy(buf, p, n);
+            buf[n] = '\0';
+            return buf;
+        }
+        p += n;
+    }
+    return NULL;
+}
+
+/* Hands the message to the LMTP server. Returns the exit status, or -1
+ * when the server is not there (or refuses the recipient): the caller
+ * imports the message itself. */
+static int hand_over(const struct mail_in_opts *o, const char *msg, size_t len)
+{
+    char rcpt[320];
+    if (!hand_over_rcpt(o, rcpt, sizeof(rcpt))) {
+        log_warn("msg=\"mail-in: an LMTP address but no recipient (--recipient, $RECIPIENT or "
+                 "lmtp_recipients): importing directly\"");
+        return -1;
+    }
+    const char *sender = getenv("SENDER"); /* Postfix's pipe and local set it */
+    struct lmtp_reply r;
+    op_rc rc = lmtp_send(o->c->lmtp_listen, sender ? sender : "", rcpt, msg, len, 120000, &r);
+    if (rc == OP_ERR_UNAVAILABLE || rc == OP_ERR_INVALID) {
+        log_warn("msg=\"mail-in: the LMTP server does not answer, importing directly\" "
+                 "address=\"%s\"",
+                 o->c->lmtp_listen);
+        return -1;
+    }
+    if (rc) {
+        /* broken after the message started: the server may have it; a
+         * retry is recognised by its Message-ID */
+        cli_say(MSG_CLI_MAIL_IN_TEMPFAIL, op_rc_name(rc));
+        return EX_MAIL_TEMPFAIL;
+    }
+    if (r.code / 100 == 2) {
+        /* 2.6.0: refused as bad input and logged (mail-in's 65) */
+        if (!strncmp(r.text, "2.6.", 4)) {
+            cli_say(MSG_CLI_MAIL_IN_REJECTED, r.text);
+            return EX_MAIL_DATAERR;
+        }
+        return EXIT_OK;
+    }
+    if (!r.at_data && r.code == 550) {
+        log_warn("msg=\"mail-in: the LMTP server refuses the recipient, importing directly\" "
+                 "recipient=\"%s\" reply=\"%d %s\"",
+                 rcpt, r.code, r.text);
+        return -1;
+    }
+    if (r.code / 100 == 5) {
+        cli_say(MSG_CLI_MAIL_IN_REJECTED, r.text);
+        return EX_MAIL_DATAERR;
+    }
+    cli_say(MSG_CLI_MAIL_IN_TEMPFAIL, r.text);
+    return EX_MAIL_TEMPFAIL;
 }
 
 int cmd_mail_in(int argc, char **argv)
 {
-    static const struct option none[] = {{0}};
+    static const struct option opts[] = {{"lmtp", required_argument, NULL, 'L'},
+                                         {"recipient", required_argument, NULL, 'r'},
+                                         {0}};
     struct config c;
     struct cli_env env;
+    struct mail_in_opts o = {&c, NULL};
     if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-        cli_say(MSG_CLI_USAGE_MAIL_IN);
+        cli_say(MSG_CLI_USAGE_MAIL_IN_LMTP);
         return EXIT_OK;
     }
-    int status = cli_parse(argc, argv, none, MSG_CLI_USAGE_MAIL_IN, &c, no_opt, NULL);
+    int status = cli_parse(argc, argv, opts, MSG_CLI_USAGE_MAIL_IN_LMTP, &c, on_mail_in_opt, &o);
     if (status)
         return status;
     struct mail_limits lim;
@@ -49,6 +144,14 @@ int cmd_mail_in(int argc, char **argv)
         total += (size_t)r;
         if (!too_big && buf_append(&in, chunk, (size_t)r))
             too_big = true; /* keep reading: the MTA wants its pipe drained */
+    }
+    /* the running server imports it (no database opened here), when there is one */
+    if (c.lmtp_listen[0] && !too_big) {
+        status = hand_over(&o, in.p ? in.p : "", in.len);
+        if (status >= 0) {
+            buf_release(&in);
+            return status;
+        }
     }
     if (cli_open(&env, &c, false, true, true)) {
         buf_release(&in);

@@ -1,21 +1,45 @@
 /* cmd_serve.c - opora serve: the HTTP server, until SIGINT or SIGTERM. */
 #include "base/common.h"
 
+#include <getopt.h>
 #include <signal.h>
 
 #include "base/log.h"
 #include "base/version.h"
 #include "app/jobs.h"
+#include "app/notify.h"
+#include "app/mail_lmtp.h"
 #include "cli/cli.h"
 #include "http/api.h"
 #include "http/http.h"
 #include "web/web.h"
 
+/* --lmtp ADDR and --lmtp-allow-remote: the settings lmtp_listen and
+ * lmtp_allow_remote */
+static int on_serve_opt(int opt, const char *arg, void *ctx)
+{
+    struct config *c = ctx;
+    struct op_err err;
+    op_rc rc = opt == 'L' ? config_set(c, "lmtp_listen", arg, &err)
+               : opt == 'R' ? config_set(c, "lmtp_allow_remote", "1", &err)
+                            : OP_ERR_INVALID;
+    if (rc == OP_OK)
+        return EXIT_OK;
+    if (opt == 'L')
+        cli_error(&err);
+    return EXIT_USAGE;
+}
+
+static const struct option serve_opts[] = {
+    {"lmtp", required_argument, NULL, 'L'},
+    {"lmtp-allow-remote", no_argument, NULL, 'R'},
+    {0}};
+
 int cmd_serve(int argc, char **argv)
 {
     struct config c;
     struct cli_env env;
-    int status = cli_parse(argc, argv, NULL, MSG_CLI_USAGE_SERVE, &c, NULL, NULL);
+    int status = cli_parse(argc, argv, serve_opts, MSG_CLI_USAGE_SERVE_LMTP, &c, on_serve_opt, &c);
     if (status)
         return status;
 
@@ -48,6 +72,9 @@ int cmd_serve(int argc, char **argv)
      * clock moves in jumps, so look at it more often */
     const char *test_clock = getenv("OPORA_TEST_CLOCK");
     op_rc rc = jobs_start(&env.app, test_clock && *test_clock ? 100 : 1000);
+    /* the change watcher: live pages and the credential cache follow every node */
+    if (!rc && (rc = notify_start(&env.app)))
+        jobs_stop(&env.app);
     if (rc) {
         cli_close(&env);
         return cli_fail(&err, rc);
@@ -65,6 +92,7 @@ int cmd_serve(int argc, char **argv)
     }
     free(routes); /* the server keeps its own copy */
     if (rc) {
+        notify_stop();
         jobs_stop(&env.app);
         cli_close(&env);
         return cli_fail(&err, rc);
@@ -76,13 +104,33 @@ int cmd_serve(int argc, char **argv)
         *colon = '\0';
     if (!host[0])
         snprintf(host, sizeof(host), "0.0.0.0");
+    /* mail by LMTP: the MTA hands messages over without a process each */
+    struct lmtp_server *lmtp = NULL;
+    if (c.lmtp_listen[0]) {
+        struct lmtp_server_config lc = {.listen = c.lmtp_listen,
+                                        .allow_remote = c.lmtp_allow_remote,
+                                        .recipients = c.lmtp_recipients,
+                                        .idle_timeout_s = c.lmtp_idle_timeout};
+        if ((rc = lmtp_server_start(&env.app, &lc, &lmtp, &err))) {
+            http_server_stop(srv);
+            notify_stop();
+            jobs_stop(&env.app);
+            web_release();
+            cli_close(&env);
+            return cli_fail(&err, rc);
+        }
+        log_info("msg=\"lmtp listening\" address=\"%s\" port=%u", c.lmtp_listen,
+                 lmtp_server_port(lmtp));
+    }
     log_info("msg=listening url=http://%s:%u db=\"%s\" threads=%u version=%s startup_us=%" PRId64,
              host, http_server_port(srv), c.db, c.threads, OPORA_VERSION, time_mono_us() - t0);
 
     int sig = 0;
     sigwait(&sigs, &sig);
     log_info("msg=stopping signal=%d", sig);
-    http_server_stop(srv);
+    lmtp_server_stop(lmtp);
+    http_server_stop(srv); /* ends the live streams first */
+    notify_stop();
     jobs_stop(&env.app);
     web_release();
     cli_close(&env);

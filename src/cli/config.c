@@ -35,6 +35,10 @@ static const struct setting {
     S("security", "login_max_failures", K_UINT, login_max_failures, 1, 64),
     S("security", "login_window_seconds", K_UINT, login_window_s, 1, 86400),
     S("log", "log_level", K_LEVEL, log_level, 0, 0),
+    S("mail", "lmtp_listen", K_STR, lmtp_listen, 0, 0),
+    S("mail", "lmtp_recipients", K_STR, lmtp_recipients, 0, 0),
+    S("mail", "lmtp_allow_remote", K_BOOL, lmtp_allow_remote, 0, 0),
+    S("mail", "lmtp_idle_timeout", K_UINT, lmtp_idle_timeout, 1, 3600),
 #undef S
 };
 

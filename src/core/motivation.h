@@ -85,6 +85,31 @@ void statement_compute(const struct level_plan *l, int64_t base_pay,
  * one has): a month that counts towards promotion to l. */
 bool meets_level(const struct level_plan *l, const struct kpi_actual *actuals);
 
+/* The KPIs a goal may name: each with its unit, its direction and the
+ * range a target or threshold may take (docs/kpi.md, "Motivation", lists
+ * them with where each actual comes from; app/motivation.c measures them). */
+struct motivation_kpi {
+    const char *key;
+    const char *unit;     /* "min", "percent", "count", "score", "index", "nps", "per_hour" */
+    bool lower_is_better;
+    double min, max;
+};
+extern const struct motivation_kpi motivation_kpis[];
+extern const size_t motivation_kpis_count;
+
+/* The KPI called key; NULL when there is none. */
+const struct motivation_kpi *motivation_kpi_find(const char *key);
+
+/* "a, b, c": the keys, for error messages (static storage). */
+const char *motivation_kpi_names(void);
+
+/* Checks the goals of l against the KPI table: a known key
+ * ("goals[i].key"), its direction ("goals[i].lower_is_better") and target
+ * and threshold within its unit's range ("goals[i].target",
+ * "goals[i].threshold"). OP_ERR_INVALID naming the field. Run after
+ * level_plan_check. */
+op_rc level_plan_check_kpis(const struct level_plan *l, struct op_err *err);
+
 /* The defaults of the team profile: Junior, Middle, Senior with caps 20,
  * 30 and 40 % and the goals docs/kpi.md lists. */
 size_t level_plan_defaults(struct level_plan *out, size_t max);

@@ -155,5 +155,24 @@ void h_mail_rejection_list(struct http_req *r);
 /* h_reports.c */
 void h_kpi_report(struct http_req *r);
 void h_backlog_report(struct http_req *r);
+/* h_report_exports.c */
+struct report_table;
+/* True for the export formats api_reply_report renders: csv, xlsx, pdf. */
+bool api_report_format_known(const char *format);
+/* Replies 200 with t rendered as format (csv, xlsx or pdf), with its
+ * Content-Type and Content-Disposition "attachment; filename=<t->name>.<ext>";
+ * a failure replies the error (an unknown format 422, too big 413, 500). */
+void api_reply_report(struct http_req *r, const struct report_table *t, const char *format);
+void h_kpi_chart_svg(struct http_req *r);
+
+/* h_motivation.c */
+void h_levels_get(struct http_req *r);
+void h_levels_put(struct http_req *r);
+void h_pay_get(struct http_req *r);
+void h_pay_put(struct http_req *r);
+void h_bonus_report(struct http_req *r);
+void h_bonus_statement(struct http_req *r);
+void h_bonus_approve(struct http_req *r);
+void h_promotions_report(struct http_req *r);
 
 #endif

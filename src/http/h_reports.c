@@ -5,6 +5,7 @@
 #include "app/kpi.h"
 #include "base/buf.h"
 #include "http/apiInt.h"
+#include "report/kpi_table.h"
 
 #define CSV_CAP (16u << 20) /* a report has at most KPI_MAX_KEYS rows */
 
@@ -47,6 +48,36 @@ static void w_pair(struct jsonw *w, const char *key, const struct kpi_pair *p)
     jsonw_object_begin(w, key);
     w_stat(w, "calendar", &p->cal);
     w_stat(w, "business", &p->bus);
+    jsonw_object_end(w);
+}
+
+/* CSAT, CSI and NPS of the row (null when the grouping has none) */
+static void w_survey_value(struct jsonw *w, const char *key,
+                           bool (*fn)(const struct survey_totals *, double *),
+                           const struct survey_totals *t)
+{
+    double v;
+    if (fn(t, &v))
+        jsonw_double(w, key, v);
+    else
+        jsonw_null(w, key);
+}
+
+static void w_surveys(struct jsonw *w, const struct kpi_row *x)
+{
+    if (!x->has_surveys) {
+        jsonw_null(w, "surveys");
+        return;
+    }
+    const struct survey_totals *t = &x->surveys;
+    jsonw_object_begin(w, "surveys");
+    jsonw_int(w, "csat_n", t->csat_n);
+    w_survey_value(w, "csat_percent", survey_csat_percent, t);
+    w_survey_value(w, "csat_mean", survey_csat_mean, t);
+    jsonw_int(w, "csi_n", t->csi_n);
+    w_survey_value(w, "csi", survey_csi, t);
+    jsonw_int(w, "nps_n", t->nps_n);
+    w_survey_value(w, "nps", survey_nps, t);
     jsonw_object_end(w);
 }
 
@@ -108,6 +139,7 @@ static void w_row(struct jsonw *w, const struct kpi_report *rep, const struct kp
         else
             jsonw_null(w, "solved_per_online_hour");
     }
+    w_surveys(w, x);
     jsonw_object_end(w);
 }
 
@@ -174,7 +206,35 @@ static void c_head(struct buf *b)
     for (int m = 0; m < 3; m++)
         buf_printf(b, ",sla_%s_met,sla_%s_breached,sla_%s_compliance", metric_keys[m],
                    metric_keys[m], metric_keys[m]);
-    buf_puts(b, ",online_ms,solved_per_online_hour\r\n");
+    buf_puts(b, ",online_ms,solved_per_online_hour,csat_n,csat_percent,csat_mean,csi_n,csi,"
+                "nps_n,nps\r\n");
+}
+
+static void c_survey_value(struct buf *b, bool (*fn)(const struct survey_totals *, double *),
+                           const struct survey_totals *t)
+{
+    double v;
+    if (fn(t, &v))
+        buf_printf(b, ",%.6f", v);
+    else
+        buf_puts(b, ",");
+}
+
+/* csat_n, csat_percent, csat_mean, csi_n, csi, nps_n, nps (empty when none) */
+static void c_surveys(struct buf *b, const struct kpi_row *x)
+{
+    const struct survey_totals *t = &x->surveys;
+    if (!x->has_surveys) {
+        buf_puts(b, ",,,,,,,");
+        return;
+    }
+    buf_printf(b, ",%" PRId64, t->csat_n);
+    c_survey_value(b, survey_csat_percent, t);
+    c_survey_value(b, survey_csat_mean, t);
+    buf_printf(b, ",%" PRId64, t->csi_n);
+    c_survey_value(b, survey_csi, t);
+    buf_printf(b, ",%" PRId64, t->nps_n);
+    c_survey_value(b, survey_nps, t);
 }
 
 static void c_row(struct buf *b, const struct kpi_report *rep, const struct kpi_row *x, bool total)
@@ -214,6 +274,7 @@ static void c_row(struct buf *b, const struct kpi_report *rep, const struct kpi_
         buf_printf(b, ",%" PRId64, x->online_ms);
         c_ratio(b, x->solved * 3600000, x->online_ms);
     }
+    c_surveys(b, x);
     buf_puts(b, "\r\n");
 }
 
@@ -249,14 +310,23 @@ void h_kpi_report(struct http_req *r)
                               .fcr = http_query(r, "fcr")};
     struct kpi_report rep;
     const char *format = http_query(r, "format");
-    if (format && *format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
-        http_fail(r, OP_ERR_INVALID, "format", MSG_ERR_ENUM, format, "json, csv");
+    if (format && *format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0 &&
+        !api_report_format_known(format)) {
+        http_fail(r, OP_ERR_INVALID, "format", MSG_ERR_ENUM, format, "json, csv, xlsx, pdf");
         return;
     }
     op_rc rc = qs_id(&q, "agent_id", false, &req.agent_id, &err);
     if (!rc) rc = qs_id(&q, "group_id", false, &req.group_id, &err);
     if (!rc) rc = kpi_report(api_app(r), api_actor(r), &req, r->arena, &rep, &err);
     if (failed(r, rc, &err)) return;
+    /* ---- report exports: the table for people (format=csv stays the
+     * machine CSV below) ---- */
+    if (format && (strcmp(format, "xlsx") == 0 || strcmp(format, "pdf") == 0)) {
+        struct report_table t;
+        if (failed(r, report_kpi_table(&rep, r->lang, r->arena, &t), &err)) return;
+        api_reply_report(r, &t, format);
+        return;
+    }
     char from[11], to[11];
     cal_format_date(rep.from_date, from);
     cal_format_date(rep.to_date, to);
@@ -307,12 +377,23 @@ void h_backlog_report(struct http_req *r)
         at = v;
     }
     struct kpi_backlog bl;
+    const char *format = http_query(r, "format");
+    if (format && *format && strcmp(format, "json") != 0 && !api_report_format_known(format)) {
+        http_fail(r, OP_ERR_INVALID, "format", MSG_ERR_ENUM, format, "json, csv, xlsx, pdf");
+        return;
+    }
     op_rc rc = qs_id(&q, "agent_id", false, &agent, &err);
     if (!rc) rc = qs_id(&q, "group_id", false, &group, &err);
     if (!rc)
         rc = kpi_backlog(api_app(r), api_actor(r), at, http_query(r, "group_by"), agent, group,
                          r->arena, &bl, &err);
     if (failed(r, rc, &err)) return;
+    if (format && *format && strcmp(format, "json") != 0) { /* report exports */
+        struct report_table t;
+        if (failed(r, report_backlog_table(&bl, r->lang, r->arena, &t), &err)) return;
+        api_reply_report(r, &t, format);
+        return;
+    }
     struct jsonw w;
     http_jsonw_init(r, &w);
     jsonw_object_begin(&w, NULL);

@@ -5,8 +5,8 @@
 #include "base/common.h"
 
 #include "app/surveys.h"
-#include "base/buf.h"
 #include "http/apiInt.h"
+#include "web/web.h"
 
 /* ---- JSON ---- */
 
@@ -119,122 +119,10 @@ void h_survey_answer(struct http_req *r)
 
 /* ---- the page behind the link ---- */
 
-/* A page being written; a failed append (over the cap) sticks. */
-struct page {
-    struct buf b;
-    op_rc rc;
-};
-
-static void put(struct page *p, const char *s)
-{
-    if (!p->rc)
-        p->rc = buf_puts(&p->b, s);
-}
-
-static void html_text(struct page *p, const char *s)
-{
-    for (; s && *s && !p->rc; s++) {
-        switch (*s) {
-        case '&': put(p, "&amp;"); break;
-        case '<': put(p, "&lt;"); break;
-        case '>': put(p, "&gt;"); break;
-        case '"': put(p, "&quot;"); break;
-        case '\'': put(p, "&#39;"); break;
-        default: p->rc = buf_putc(&p->b, *s);
-        }
-    }
-}
-
-static void html_msg(struct page *p, enum lang l, enum msg_id id, const char *a1)
-{
-    char text[512];
-    const char *args[] = {a1 ? a1 : ""};
-    i18n_format(l, id, args, 1, text, sizeof(text));
-    html_text(p, text);
-}
-
-/* One click in the mail records the rating (a later click changes it while
- * the link works); the page thanks and offers the scale again. */
+/* Rendered by the web UI's template engine (src/web/pages_portal.c). */
 void h_survey_page(struct http_req *r)
 {
-    const char *token = r->params[0];
-    const char *score = http_query(r, "score");
-    struct op_err err = {0};
-    struct survey_view v;
-    enum lang l = LANG_EN;
-    op_rc rc = app_survey_view(api_app(r), token, r->arena, &v, &err);
-    bool recorded = false;
-    if (!rc) {
-        l = v.lang;
-        if (score && !v.expired) {
-            char *end;
-            long s = strtol(score, &end, 10);
-            struct survey_answer in = {.score = *end || end == score ? -1 : (int)s};
-            rc = app_survey_answer(api_app(r), token, &in, r->arena, NULL, &err);
-            recorded = !rc;
-            if (recorded)
-                rc = app_survey_view(api_app(r), token, r->arena, &v, &err);
-        }
-    }
-    struct page pg = {.rc = OP_OK};
-    struct page *b = &pg;
-    buf_init(&pg.b, 64 * 1024);
-    put(b, "<!doctype html><html lang=\"");
-    put(b, i18n_lang_code(l));
-    put(b, "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-                 "content=\"width=device-width\"><title>");
-    html_msg(b, l, MSG_SURVEY_PAGE_TITLE, NULL);
-    put(b, "</title></head><body><main>");
-    int status = 200;
-    if (rc) {
-        status = rc == OP_ERR_NOTFOUND ? 404 : rc == OP_ERR_CONFLICT ? 409 : 422;
-        put(b, "<p role=\"alert\">");
-        html_msg(b, l, rc == OP_ERR_NOTFOUND ? MSG_ERR_SURVEY_NOT_FOUND
-                        : rc == OP_ERR_CONFLICT ? MSG_ERR_SURVEY_EXPIRED
-                                                : MSG_SURVEY_PAGE_BAD_SCORE,
-                 NULL);
-        put(b, "</p>");
-    } else {
-        char n[16];
-        put(b, "<h1>");
-        html_msg(b, l, v.s.kind == SURVEY_NPS ? MSG_SURVEY_PAGE_NPS : MSG_SURVEY_PAGE_CSAT,
-                 v.ticket_subject);
-        put(b, "</h1>");
-        if (v.s.answered_at) {
-            snprintf(n, sizeof(n), "%d", v.s.score);
-            put(b, "<p role=\"status\">");
-            html_msg(b, l, MSG_SURVEY_PAGE_THANKS, n);
-            put(b, "</p>");
-        }
-        if (v.expired) {
-            put(b, "<p>");
-            html_msg(b, l, MSG_ERR_SURVEY_EXPIRED, NULL);
-            put(b, "</p>");
-        } else {
-            int min, max;
-            survey_scale(v.s.kind, &min, &max);
-            put(b, "<nav><ul>");
-            for (int s = min; s <= max; s++) {
-                snprintf(n, sizeof(n), "%d", s);
-                put(b, "<li><a href=\"/survey/");
-                html_text(b, token);
-                put(b, "?score=");
-                put(b, n);
-                put(b, "\">");
-                put(b, n);
-                put(b, "</a></li>");
-            }
-            put(b, "</ul></nav>");
-        }
-    }
-    put(b, "</main></body></html>\n");
-    if (pg.rc) {
-        buf_release(&pg.b);
-        http_reply_status(r, 500);
-        return;
-    }
-    http_reply(r, status, "text/html; charset=utf-8", buf_str(&pg.b), pg.b.len);
-    buf_release(&pg.b);
+    web_survey_page(r);
 }
 
 /* ---- the team's side ---- */

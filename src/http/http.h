@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h> /* ssize_t */
 
 #include <jansson.h>
 
@@ -132,6 +133,41 @@ void http_reply_fd(struct http_req *r, int status, const char *content_type, int
 /* True once the request has been answered. */
 bool http_replied(struct http_req *r);
 
+/* ---- held-open streams (Server-Sent Events) ----
+ *
+ * A handler may answer with a stream instead of a body: the response stays
+ * open and its bytes come from read, called on a server thread whenever the
+ * connection can take more. read must never wait: when it has nothing to
+ * send it returns 0, and the connection is then suspended (it costs no
+ * thread) until someone calls http_stream_wake. */
+
+#define HTTP_STREAM_END ((ssize_t)-1)
+
+/* Copies up to cap bytes into out and returns their count; 0 when there is
+ * nothing to send now; HTTP_STREAM_END to finish the response. */
+typedef ssize_t (*http_stream_read_fn)(void *cls, char *out, size_t cap);
+
+/* The stream is over (finished, the client went away, or the server is
+ * stopping): free cls. Called once, on a server thread; the stream's
+ * handle is invalid once it returns. */
+typedef void (*http_stream_done_fn)(void *cls);
+
+struct http_stream;
+
+/* Replies to r with status and content_type and a body read from read(cls)
+ * as it comes. On OP_OK *out is the handle for http_stream_wake, and done
+ * will be called exactly once. OP_ERR_CONFLICT when r has been answered
+ * already, OP_ERR_UNAVAILABLE when the server is stopping, OP_ERR_NOMEM:
+ * then nothing was replied, done is never called and cls stays yours. */
+op_rc http_reply_stream(struct http_req *r, int status, const char *content_type,
+                        http_stream_read_fn read, http_stream_done_fn done, void *cls,
+                        struct http_stream **out);
+
+/* Makes the server call s's read again soon, from any thread; cheap when
+ * the stream is not asleep. The caller must make sure that s's done has
+ * not returned yet (e.g. by holding the lock its done takes). */
+void http_stream_wake(struct http_stream *s);
+
 /* ---- routes ---- */
 
 typedef void (*http_handler_fn)(struct http_req *r);
@@ -182,8 +218,9 @@ op_rc http_server_start(const struct http_server_config *cfg, const struct http_
 /* The bound port (useful with port 0). */
 uint16_t http_server_port(const struct http_server *s);
 
-/* Stops accepting connections, waits up to drain_timeout for requests under
- * way to finish, closes every connection and frees s. NULL is a no-op. */
+/* Stops accepting connections, ends every held-open stream, waits up to
+ * drain_timeout for requests under way to finish, closes every connection
+ * and frees s. NULL is a no-op. */
 void http_server_stop(struct http_server *s);
 
 #endif

@@ -10,6 +10,7 @@
 #ifndef OPORA_HTTP_INT_H
 #define OPORA_HTTP_INT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include <microhttpd.h>
@@ -68,6 +69,7 @@ struct http_req_priv {
     uint64_t bytes; /* the body length queued, for the log */
     struct http_hdr *hdrs, **hdrs_tail;
     bool has_cache_control;
+    struct http_stream *stream; /* a held-open reply (http_reply_stream) */
 
     /* http_query's parsed pairs, made on first use */
     bool query_parsed;
@@ -94,6 +96,28 @@ struct http_server {
     char listen[256];
     uint16_t port;
     atomic_long inflight; /* requests between their first call and their end */
+
+    /* the held-open streams, so that stopping can end them (MHD must not
+     * be stopped with suspended connections) */
+    pthread_mutex_t streams_mu;
+    struct http_stream *streams;
+    bool stopping;
+};
+
+/* One held-open reply (http_reply_stream). Its connection is suspended
+ * while read has nothing to send; mu orders that against wake-ups from
+ * other threads. */
+struct http_stream {
+    struct http_stream *next, *prev; /* srv->streams */
+    struct http_server *srv;
+    struct MHD_Connection *mhd;
+    http_stream_read_fn read;
+    http_stream_done_fn done;
+    void *cls;
+    pthread_mutex_t mu;
+    bool suspended; /* MHD_suspend_connection was called and no resume yet */
+    bool woken;     /* a wake-up came while read was running */
+    bool ending;    /* the server is stopping: finish at the next read */
 };
 
 /* ---- request.c ---- */

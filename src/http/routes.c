@@ -107,6 +107,8 @@ const struct http_route api_routes[] = {
     /* ---- reports ---- */
     {HTTP_GET, V1 "/reports/kpi", h_kpi_report, 0},
     {HTTP_GET, V1 "/reports/backlog", h_backlog_report, 0},
+    /* ---- report exports ---- */
+    {HTTP_GET, V1 "/reports/kpi/chart.svg", h_kpi_chart_svg, 0},
     /* ---- surveys: the signed link's page and API are public (the token is the credential) ---- */
     {HTTP_GET, "/survey/{token}", h_survey_page, HTTP_ROUTE_PUBLIC},
     {HTTP_GET, V1 "/surveys/questions", h_csi_questions_get, 0},
@@ -116,6 +118,15 @@ const struct http_route api_routes[] = {
     {HTTP_GET, V1 "/surveys/{token}", h_survey_get, HTTP_ROUTE_PUBLIC},
     {HTTP_POST, V1 "/surveys/{token}", h_survey_answer, HTTP_ROUTE_PUBLIC},
     {HTTP_GET, V1 "/reports/surveys", h_survey_report, 0},
+    /* ---- motivation: levels, pay, bonus statements, promotion hints ---- */
+    {HTTP_GET, V1 "/levels", h_levels_get, 0},
+    {HTTP_PUT, V1 "/levels", h_levels_put, 0},
+    {HTTP_GET, V1 "/users/{id}/pay", h_pay_get, 0},
+    {HTTP_PUT, V1 "/users/{id}/pay", h_pay_put, 0},
+    {HTTP_GET, V1 "/reports/bonus", h_bonus_report, 0},
+    {HTTP_POST, V1 "/reports/bonus/approve", h_bonus_approve, 0},
+    {HTTP_GET, V1 "/reports/bonus/{user_id}", h_bonus_statement, 0},
+    {HTTP_GET, V1 "/reports/promotions", h_promotions_report, 0},
 };
 
 const size_t api_routes_count = ARRAY_SIZE(api_routes);

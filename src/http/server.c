@@ -10,7 +10,11 @@
  *   data calls      append the body (capped; past the cap it is dropped);
  *   the last call   (*upload_data_size == 0) run the hook and the handler,
  *                   queue the one response.
- * The request ends in MHD's completed callback: one log line, the arena freed. */
+ * The request ends in MHD's completed callback: one log line, the arena freed.
+ *
+ * A held-open stream (http_reply_stream) is a response whose content
+ * reader suspends its connection when there is nothing to send; another
+ * thread resumes it (http_stream_wake). No pool thread ever waits. */
 #include "base/common.h"
 
 #include <arpa/inet.h>
@@ -122,6 +126,8 @@ end:
 
 /* ---- connections ---- */
 
+static void stream_free(void *cls);
+
 static void format_ip(const struct sockaddr *sa, char *out, size_t cap)
 {
     snprintf(out, cap, "-");
@@ -182,6 +188,8 @@ static void request_end(struct http_conn *c, enum MHD_RequestTerminationCode toe
     if (p->fd >= 0) /* replied with a file that never reached MHD */
         close(p->fd);
     p->fd = -1;
+    if (p->stream) stream_free(p->stream); /* the same for a stream */
+    p->stream = NULL;
     buf_release(&c->body);
     arena_release(&c->arena);
 }
@@ -256,6 +264,127 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *mc)
     return c;
 }
 
+/* ---- held-open streams ---- */
+
+/* Unlinks s from its server; the caller holds srv->streams_mu. */
+static void stream_unlink(struct http_stream *s)
+{
+    struct http_server *srv = s->srv;
+    if (s->prev)
+        s->prev->next = s->next;
+    else if (srv->streams == s)
+        srv->streams = s->next;
+    if (s->next) s->next->prev = s->prev;
+    s->next = s->prev = NULL;
+}
+
+/* MHD's content reader: runs on the connection's pool thread. */
+static ssize_t stream_reader(void *cls, uint64_t pos, char *buf, size_t max)
+{
+    UNUSED(pos);
+    struct http_stream *s = cls;
+    pthread_mutex_lock(&s->mu);
+    bool ending = s->ending;
+    s->woken = false;
+    pthread_mutex_unlock(&s->mu);
+    if (ending) return MHD_CONTENT_READER_END_OF_STREAM;
+    ssize_t n = s->read(s->cls, buf, max);
+    if (n > 0) return n;
+    if (n < 0) return MHD_CONTENT_READER_END_OF_STREAM;
+    /* nothing to send: sleep until woken, unless a wake-up came meanwhile
+     * (then MHD simply calls again) */
+    pthread_mutex_lock(&s->mu);
+    if (!s->woken && !s->ending) {
+        s->suspended = true;
+        MHD_suspend_connection(s->mhd);
+    }
+    pthread_mutex_unlock(&s->mu);
+    return 0;
+}
+
+/* MHD's end of the response: the stream is over. */
+static void stream_free(void *cls)
+{
+    struct http_stream *s = cls;
+    struct http_server *srv = s->srv;
+    pthread_mutex_lock(&srv->streams_mu);
+    stream_unlink(s);
+    pthread_mutex_unlock(&srv->streams_mu);
+    s->done(s->cls);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+op_rc http_reply_stream(struct http_req *r, int status, const char *content_type,
+                        http_stream_read_fn read, http_stream_done_fn done, void *cls,
+                        struct http_stream **out)
+{
+    struct http_req_priv *p = r->priv;
+    struct http_server *srv = p->srv;
+    *out = NULL;
+    if (p->replied) return OP_ERR_CONFLICT;
+    const char *ctype = content_type ? arena_strdup(r->arena, content_type) : NULL;
+    struct http_stream *s = calloc(1, sizeof(*s));
+    if (!s || (content_type && !ctype)) {
+        free(s);
+        return OP_ERR_NOMEM;
+    }
+    s->srv = srv;
+    s->mhd = p->mhd;
+    s->read = read;
+    s->done = done;
+    s->cls = cls;
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_mutex_lock(&srv->streams_mu);
+    bool stopping = srv->stopping;
+    if (!stopping) {
+        s->next = srv->streams;
+        if (s->next) s->next->prev = s;
+        srv->streams = s;
+    }
+    pthread_mutex_unlock(&srv->streams_mu);
+    if (stopping) {
+        pthread_mutex_destroy(&s->mu);
+        free(s);
+        return OP_ERR_UNAVAILABLE;
+    }
+    p->replied = true;
+    p->status = status;
+    p->ctype = ctype;
+    p->stream = s;
+    *out = s;
+    return OP_OK;
+}
+
+void http_stream_wake(struct http_stream *s)
+{
+    pthread_mutex_lock(&s->mu);
+    s->woken = true;
+    if (s->suspended) {
+        s->suspended = false;
+        MHD_resume_connection(s->mhd);
+    }
+    pthread_mutex_unlock(&s->mu);
+}
+
+/* Ends every stream: each finishes at its next read, and the sleeping ones
+ * are woken for it. New streams are refused from here on. */
+static void streams_end(struct http_server *srv)
+{
+    pthread_mutex_lock(&srv->streams_mu);
+    srv->stopping = true;
+    for (struct http_stream *s = srv->streams; s; s = s->next) {
+        pthread_mutex_lock(&s->mu);
+        s->ending = true;
+        if (s->suspended) {
+            s->suspended = false;
+            MHD_resume_connection(s->mhd);
+        }
+        pthread_mutex_unlock(&s->mu);
+    }
+    pthread_mutex_unlock(&srv->streams_mu);
+}
+
 /* ---- the response ---- */
 
 static enum MHD_Result queue_reply(struct http_conn *c)
@@ -263,7 +392,13 @@ static enum MHD_Result queue_reply(struct http_conn *c)
     struct http_req_priv *p = &c->priv;
     struct MHD_Response *resp;
     p->bytes = p->fd >= 0 ? p->fd_size : p->body_len;
-    if (p->fd >= 0) {
+    if (p->stream) {
+        /* small blocks: an event is sent as soon as it is read */
+        resp = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, stream_reader, p->stream,
+                                                 stream_free);
+        if (!resp) stream_free(p->stream);
+        p->stream = NULL; /* MHD owns it now */
+    } else if (p->fd >= 0) {
         resp = MHD_create_response_from_fd64(p->fd_size, p->fd);
         if (!resp) close(p->fd);
         p->fd = -1; /* MHD owns it now */
@@ -496,6 +631,7 @@ op_rc http_server_start(const struct http_server_config *cfg, const struct http_
     s->before = before;
     s->ctx = ctx;
     atomic_init(&s->inflight, 0);
+    pthread_mutex_init(&s->streams_mu, NULL);
 
     rc = router_init(&s->router, routes, nroutes, err);
     if (rc) goto end;
@@ -507,14 +643,16 @@ op_rc http_server_start(const struct http_server_config *cfg, const struct http_
          (intptr_t)s->cfg.threads, NULL},
         {MHD_OPTION_END, 0, NULL},
     };
-    s->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG, 0, NULL,
-        NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER, on_mhd_log, s, MHD_OPTION_LISTEN_SOCKET,
-        (MHD_socket)fd, MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)s->cfg.conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONN_MEMORY,
-        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
+    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG,
+                                 0, NULL, NULL, on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+                                 on_mhd_log, s, MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
+                                 MHD_OPTION_ARRAY, pool, MHD_OPTION_CONNECTION_LIMIT,
+                                 (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+                                 (unsigned)s->cfg.conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                                 (size_t)HTTP_CONN_MEMORY, MHD_OPTION_NOTIFY_CONNECTION,
+                                 on_connection, s, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_END);
     if (!s->daemon) {
         /* MHD may or may not have closed fd; leaking one descriptor on a
          * failed start beats closing someone else's */
@@ -527,6 +665,7 @@ op_rc http_server_start(const struct http_server_config *cfg, const struct http_
 end:
     if (rc) {
         router_release(&s->router);
+        pthread_mutex_destroy(&s->streams_mu);
         free(s);
     }
     return rc;
@@ -542,6 +681,7 @@ void http_server_stop(struct http_server *s)
     if (!s) return;
     MHD_socket lfd = MHD_quiesce_daemon(s->daemon);
     if (lfd != MHD_INVALID_SOCKET) close(lfd);
+    streams_end(s);
     int64_t deadline = time_mono_us() + (int64_t)s->cfg.drain_timeout * 1000000;
     while (atomic_load_explicit(&s->inflight, memory_order_acquire) > 0 &&
            time_mono_us() < deadline) {
@@ -553,6 +693,7 @@ void http_server_stop(struct http_server *s)
                  atomic_load(&s->inflight));
     MHD_stop_daemon(s->daemon);
     router_release(&s->router);
+    pthread_mutex_destroy(&s->streams_mu);
     log_info("component=http msg=\"stopped\" listen=%s", s->listen);
     free(s);
 }

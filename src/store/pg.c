@@ -25,6 +25,7 @@
  *     store_options.durable is false. */
 #include "base/common.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <unistd.h>
 
@@ -32,6 +33,9 @@
 #include "base/timeutil.h"
 #include "store/pgInt.h"
 #include "store/store_survey.h"
+#include "store/store_motivation.h"
+#include "store/store_viewers.h"
+#include "store/store_portal.h"
 #include "store/pg_copy.h"
 #include "store/store_sla.h"
 #include "store/store_team.h"
@@ -76,6 +80,11 @@ struct pg_store {
     pthread_cond_t cv; /* a connection was given back */
     struct pg_conn **idle;
     int n_idle, n_open, max;
+
+    /* wait_change's own connection, LISTENing (one caller: the watcher) */
+    PGconn *listen_db;
+    int64_t listen_retry_ms; /* monotonic: no new attempt before */
+    int listen_backoff_ms;
 };
 
 /* Set on a thread while it runs a store_fn: store_read/store_write from
@@ -699,6 +708,73 @@ static void pool_give(struct pg_store *s, struct pg_conn *c, bool bad)
     pthread_mutex_unlock(&s->mu);
 }
 
+/* ---- announcing changes to every node ----
+ *
+ * A write that appended events, or changed who may do what, says so with
+ * NOTIFY: PostgreSQL delivers it to every listening node at commit, and
+ * never for a transaction rolled back. Every node's watcher LISTENs
+ * (pg_wait_change), so a page open on any node learns of the change at
+ * once. The store functions stay as they are: wrappers in the table below
+ * note what the transaction will announce. */
+
+#define PG_CHANNEL_EVENTS "opora_events" /* payload: the newest event id */
+#define PG_CHANNEL_AUTH "opora_auth"
+
+/* Sends the transaction's NOTIFYs; run just before COMMIT. */
+static op_rc announce(struct pg_tx *tx)
+{
+    op_rc rc = OP_OK;
+    if (tx->notify_event > 0) {
+        char sql[80];
+        snprintf(sql, sizeof(sql), "NOTIFY " PG_CHANNEL_EVENTS ", '%" PRId64 "'", tx->notify_event);
+        rc = exec_simple(tx, sql);
+    }
+    if (rc == OP_OK && tx->notify_auth) rc = exec_simple(tx, "NOTIFY " PG_CHANNEL_AUTH);
+    return rc;
+}
+
+static op_rc note_event_append(struct store_tx *t, struct event *e)
+{
+    op_rc rc = pg_event_append(t, e);
+    if (rc == OP_OK && e->id > pg_tx(t)->notify_event) pg_tx(t)->notify_event = e->id;
+    return rc;
+}
+
+/* The writes after which cached credentials may be wrong (authcache.c). */
+static op_rc note_auth(struct store_tx *t, op_rc rc)
+{
+    if (rc == OP_OK) pg_tx(t)->notify_auth = true;
+    return rc;
+}
+static op_rc note_org_update(struct store_tx *t, const struct organization *o)
+{
+    return note_auth(t, pg_org_update(t, o));
+}
+static op_rc note_user_update(struct store_tx *t, const struct user *u)
+{
+    return note_auth(t, pg_user_update(t, u));
+}
+static op_rc note_group_update(struct store_tx *t, const struct group *g)
+{
+    return note_auth(t, pg_group_update(t, g));
+}
+static op_rc note_group_set_members(struct store_tx *t, int64_t group_id, const struct id_list *ids)
+{
+    return note_auth(t, pg_group_set_members(t, group_id, ids));
+}
+static op_rc note_session_delete(struct store_tx *t, const uint8_t hash[32])
+{
+    return note_auth(t, pg_session_delete(t, hash));
+}
+static op_rc note_session_delete_user(struct store_tx *t, int64_t user_id)
+{
+    return note_auth(t, pg_session_delete_user(t, user_id));
+}
+static op_rc note_token_revoke(struct store_tx *t, int64_t id, int64_t user_id, op_time at)
+{
+    return note_auth(t, pg_token_revoke(t, id, user_id, at));
+}
+
 /* ---- transactions ---- */
 
 /* Runs fn once in a transaction begun with begin on a pooled connection.
@@ -720,6 +796,7 @@ static op_rc run_tx(struct pg_store *s, bool write, store_fn fn, void *arg, bool
         tls_in_tx = true;
         rc = fn(&tx.base, arg);
         tls_in_tx = false;
+        if (rc == OP_OK && !tx.lost && write) rc = announce(&tx);
         /* COMMIT releases the statement savepoint with everything else */
         if (rc == OP_OK && !tx.lost) {
             rc = exec_simple(&tx, "COMMIT");
@@ -905,8 +982,104 @@ void pg_url_redact(const char *url, char *out, size_t len)
     PQconninfoFree(opts);
 }
 
+/* ---- listening for changes ---- */
+
+#define PG_LISTEN_BACKOFF_MIN_MS 250
+#define PG_LISTEN_BACKOFF_MAX_MS 8000
+
+static void listen_close(struct pg_store *s, const char *why)
+{
+    if (!s->listen_db) return;
+    log_warn("msg=\"lost the database's change notifications; reconnecting\" url=\"%s\" "
+             "err=\"%.200s\"",
+             s->safe_url, why);
+    PQfinish(s->listen_db);
+    s->listen_db = NULL;
+    s->listen_backoff_ms = PG_LISTEN_BACKOFF_MIN_MS;
+    s->listen_retry_ms = time_mono_us() / 1000 + s->listen_backoff_ms;
+}
+
+/* A connection of its own that LISTENs to both channels. */
+static op_rc listen_open(struct pg_store *s)
+{
+    const char *keys[] = {"dbname", "connect_timeout", "application_name", NULL};
+    const char *vals[] = {s->url, "3", "opora-listen", NULL};
+    PGconn *db = PQconnectdbParams(keys, vals, 1);
+    PGresult *res = NULL;
+    if (db && PQstatus(db) == CONNECTION_OK)
+        res = PQexec(db, "LISTEN " PG_CHANNEL_EVENTS "; LISTEN " PG_CHANNEL_AUTH);
+    if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+        char why[256];
+        snprintf(why, sizeof(why), "%s", db ? PQerrorMessage(db) : "out of memory");
+        why[strcspn(why, "\n")] = '\0';
+        log_warn("msg=\"cannot listen to the database\" url=\"%s\" err=\"%s\" retry_ms=%d",
+                 s->safe_url, why, s->listen_backoff_ms);
+        PQclear(res);
+        PQfinish(db);
+        return OP_ERR_IO;
+    }
+    PQclear(res);
+    PQsetNoticeProcessor(db, notice_quiet, NULL);
+    s->listen_db = db;
+    return OP_OK;
+}
+
+static void sleep_ms(int64_t ms)
+{
+    if (ms <= 0) return;
+    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* store_ops.wait_change: the notifications that came within timeout_ms. */
+static op_rc pg_wait_change(void *impl, int timeout_ms, struct store_change *out)
+{
+    struct pg_store *s = impl;
+    memset(out, 0, sizeof(*out));
+    if (!s->listen_db) {
+        int64_t now = time_mono_us() / 1000;
+        if (now < s->listen_retry_ms) {
+            sleep_ms(MIN(s->listen_retry_ms - now, (int64_t)timeout_ms));
+            return OP_ERR_IO;
+        }
+        if (listen_open(s)) {
+            s->listen_backoff_ms = s->listen_backoff_ms
+                                       ? MIN(s->listen_backoff_ms * 2, PG_LISTEN_BACKOFF_MAX_MS)
+                                       : PG_LISTEN_BACKOFF_MIN_MS;
+            s->listen_retry_ms = time_mono_us() / 1000 + s->listen_backoff_ms;
+            return OP_ERR_IO;
+        }
+        if (s->listen_backoff_ms) log_info("msg=\"listening to the database again\"");
+        s->listen_backoff_ms = 0;
+        out->resync = true; /* what was committed while nobody listened */
+        return OP_OK;
+    }
+    struct pollfd pfd = {.fd = PQsocket(s->listen_db), .events = POLLIN};
+    if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR) {
+        listen_close(s, strerror(errno));
+        return OP_ERR_IO;
+    }
+    if (!PQconsumeInput(s->listen_db) || PQstatus(s->listen_db) != CONNECTION_OK) {
+        listen_close(s, PQerrorMessage(s->listen_db));
+        return OP_ERR_IO;
+    }
+    PGnotify *nf;
+    while ((nf = PQnotifies(s->listen_db))) {
+        if (strcmp(nf->relname, PG_CHANNEL_EVENTS) == 0) {
+            char *end;
+            long long id = strtoll(nf->extra, &end, 10);
+            if (end != nf->extra && id > out->event_id) out->event_id = id;
+        } else if (strcmp(nf->relname, PG_CHANNEL_AUTH) == 0) {
+            out->auth = true;
+        }
+        PQfreemem(nf);
+    }
+    return OP_OK;
+}
+
 static void store_free(struct pg_store *s)
 {
+    PQfinish(s->listen_db);
     for (int i = 0; i < s->n_idle; i++)
         conn_close(s->idle[i]);
     free(s->idle);
@@ -1027,23 +1200,24 @@ const struct store_ops pg_store_ops = {
     .write = pg_write,
     .schema_version = pg_schema_version,
     .backup = pg_backup,
+    .wait_change = pg_wait_change,
     .counts = pg_counts,
 
     .org_insert = pg_org_insert,
-    .org_update = pg_org_update,
+    .org_update = note_org_update,
     .org_get = pg_org_get,
     .org_list = pg_org_list,
     .user_insert = pg_user_insert,
-    .user_update = pg_user_update,
+    .user_update = note_user_update,
     .user_get = pg_user_get,
     .user_get_by_email = pg_user_get_by_email,
     .user_list = pg_user_list,
     .user_groups = pg_user_groups,
     .group_insert = pg_group_insert,
-    .group_update = pg_group_update,
+    .group_update = note_group_update,
     .group_get = pg_group_get,
     .group_list = pg_group_list,
-    .group_set_members = pg_group_set_members,
+    .group_set_members = note_group_set_members,
 
     .ticket_insert = pg_ticket_insert,
     .ticket_update = pg_ticket_update,
@@ -1072,7 +1246,7 @@ const struct store_ops pg_store_ops = {
     .macro_list = pg_macro_list,
     .macro_delete = pg_macro_delete,
 
-    .event_append = pg_event_append,
+    .event_append = note_event_append,
     .event_list = pg_event_list,
     .event_feed = pg_event_feed,
     .event_last = pg_event_last,
@@ -1080,12 +1254,12 @@ const struct store_ops pg_store_ops = {
     .session_insert = pg_session_insert,
     .session_get = pg_session_get,
     .session_touch = pg_session_touch,
-    .session_delete = pg_session_delete,
-    .session_delete_user = pg_session_delete_user,
+    .session_delete = note_session_delete,
+    .session_delete_user = note_session_delete_user,
     .token_insert = pg_token_insert,
     .token_get = pg_token_get,
     .token_list = pg_token_list,
-    .token_revoke = pg_token_revoke,
+    .token_revoke = note_token_revoke,
     .token_touch = pg_token_touch,
     .lease_take = pg_lease_take,
     .lease_release = pg_lease_release,
@@ -1096,4 +1270,7 @@ const struct store_ops pg_store_ops = {
     .mail = &pg_mail_ops,
     .kpi = &pg_kpi_ops,
     .survey = &pg_survey_ops,
+    .motivation = &pg_motivation_ops,
+    .viewers = &pg_viewers_ops,
+    .portal = &pg_portal_ops,
 };

@@ -51,6 +51,9 @@ struct pg_tx {
     bool in_sp; /* the statement savepoint is open */
     bool retry; /* a serialization failure or deadlock: run the whole function again */
     bool lost;  /* the connection broke */
+    /* what the commit announces to every node (NOTIFY, delivered at commit) */
+    int64_t notify_event; /* the newest event this transaction appended */
+    bool notify_auth;     /* it changed who may do what (users, groups, credentials) */
 };
 
 static inline struct pg_tx *pg_tx(struct store_tx *tx)

@@ -8,7 +8,11 @@
  * the copy rather than being left behind. */
 #include "base/common.h"
 
+#include <fcntl.h>
+#include <sodium.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/log.h"
@@ -58,6 +62,13 @@ static const char *const COPY_ORDER[] = {
     "surveys",
     "csi_questions",
     "survey_settings",
+    "ticket_viewers",
+    "level_plans",
+    "level_goals",
+    "agent_pay",
+    "bonus_months",
+    "bonus_statements",
+    "portal_magic_links",
 };
 /* Rows the PostgreSQL migrations make themselves, replaced by the copy (the
  * keys must be the same, or the links already mailed would stop working). */
@@ -341,5 +352,156 @@ end:
     PQfinish(c.dst);
     sqlite3_close(c.src);
     if (rc) memset(copied, 0, sizeof(*copied));
+    return rc;
+}
+
+/* ---- attachment files ----
+ *
+ * The files are content-addressed (files.h: dir/ab/abcdef..., named by
+ * their SHA-256), so a copy is checked against its own name and the row's
+ * size, and a file already in place with the right content is skipped: an
+ * interrupted run simply runs again. Each is written to dir/tmp, fsynced,
+ * checked, renamed into place, and its directory fsynced, as filestore_put
+ * does. */
+
+#define COPY_BLOCK ((size_t)64 << 10)
+
+static op_rc io_fail(struct op_err *err, const char *field, const char *what, const char *path)
+{
+    char why[512];
+    snprintf(why, sizeof(why), "%.40s %.300s: %.120s", what, path, strerror(errno));
+    return op_fail(err, OP_ERR_IO, field, MSG_ERR_STORAGE, why);
+}
+
+static op_rc mkdir_p(const char *dir, struct op_err *err)
+{
+    char p[1100];
+    if (snprintf(p, sizeof(p), "%s", dir) >= (int)sizeof(p))
+        return op_fail(err, OP_ERR_INVALID, "files_to", MSG_ERR_FILES_DIR, dir);
+    for (char *s = p + 1; *s; s++) {
+        if (*s != '/') continue;
+        *s = '\0';
+        if (mkdir(p, 0750) != 0 && errno != EEXIST) return io_fail(err, "files_to", "mkdir", p);
+        *s = '/';
+    }
+    if (mkdir(p, 0750) != 0 && errno != EEXIST) return io_fail(err, "files_to", "mkdir", p);
+    return OP_OK;
+}
+
+static op_rc fsync_path(const char *path, struct op_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return io_fail(err, "files_to", "open", path);
+    int r = fsync(fd);
+    close(fd);
+    return r ? io_fail(err, "files_to", "fsync", path) : OP_OK;
+}
+
+/* The size and hex SHA-256 of the file at path (copied into out_fd when it
+ * is >= 0). OP_ERR_NOTFOUND when there is none. */
+static op_rc hash_file(const char *path, int out_fd, int64_t *size, char hex[65],
+                       struct op_err *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return errno == ENOENT ? OP_ERR_NOTFOUND : io_fail(err, "files_from", "open", path);
+    crypto_hash_sha256_state st;
+    unsigned char md[crypto_hash_sha256_BYTES];
+    char *block = malloc(COPY_BLOCK);
+    op_rc rc = block ? OP_OK : OP_ERR_NOMEM;
+    crypto_hash_sha256_init(&st);
+    *size = 0;
+    while (!rc) {
+        ssize_t n = read(fd, block, COPY_BLOCK);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) rc = io_fail(err, "files_from", "read", path);
+        if (n <= 0) break;
+        crypto_hash_sha256_update(&st, (unsigned char *)block, (unsigned long long)n);
+        *size += n;
+        for (ssize_t off = 0; out_fd >= 0 && off < n && !rc;) {
+            ssize_t w = write(out_fd, block + off, (size_t)(n - off));
+            if (w < 0 && errno != EINTR) rc = io_fail(err, "files_to", "write", path);
+            if (w > 0) off += w;
+        }
+    }
+    crypto_hash_sha256_final(&st, md);
+    sodium_bin2hex(hex, 65, md, sizeof(md));
+    free(block);
+    close(fd);
+    return rc;
+}
+
+/* Copies one file (sha256, size) unless it is in place already. */
+static op_rc copy_file(const char *from_dir, const char *to_dir, const char *sha, int64_t size,
+                       struct pg_copy_files *out, struct op_err *err)
+{
+    char src[1200], sub[1200], dst[1300], tmp[1300], hex[65];
+    int64_t got = 0;
+    snprintf(src, sizeof(src), "%.1000s/%.2s/%s", from_dir, sha, sha);
+    snprintf(sub, sizeof(sub), "%.1000s/%.2s", to_dir, sha);
+    snprintf(dst, sizeof(dst), "%s/%s", sub, sha);
+    op_rc rc = hash_file(dst, -1, &got, hex, err);
+    if (rc == OP_OK && got == size && strcmp(hex, sha) == 0) {
+        out->skipped++;
+        return OP_OK;
+    }
+    if (rc && rc != OP_ERR_NOTFOUND) return rc;
+    if ((rc = mkdir_p(sub, err))) return rc;
+    snprintf(tmp, sizeof(tmp), "%.1000s/tmp/%s.XXXXXX", to_dir, sha);
+    int fd = mkstemp(tmp);
+    if (fd < 0) return io_fail(err, "files_to", "create", tmp);
+    rc = hash_file(src, fd, &got, hex, err);
+    if (rc == OP_ERR_NOTFOUND)
+        rc = op_fail(err, OP_ERR_NOTFOUND, "files_from", MSG_ERR_COPY_FILE_MISSING, sha, from_dir);
+    else if (!rc && (got != size || strcmp(hex, sha) != 0))
+        rc = op_fail(err, OP_ERR_INVALID, "files_from", MSG_ERR_COPY_FILE_BAD, sha, from_dir);
+    if (!rc && fsync(fd) != 0) rc = io_fail(err, "files_to", "fsync", tmp);
+    if (close(fd) != 0 && !rc) rc = io_fail(err, "files_to", "close", tmp);
+    if (!rc && rename(tmp, dst) != 0) rc = io_fail(err, "files_to", "rename", dst);
+    if (rc) {
+        unlink(tmp);
+        return rc;
+    }
+    out->copied++;
+    out->bytes += (uint64_t)size;
+    return fsync_path(sub, err);
+}
+
+op_rc pg_copy_files_from_sqlite(const char *from, const char *files_from, const char *files_to,
+                                struct pg_copy_files *out, struct op_err *err)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    char tmpdir[1100];
+    op_rc rc = OP_OK;
+    memset(out, 0, sizeof(*out));
+    if (sodium_init() < 0) return op_fail(err, OP_ERR_UNAVAILABLE, NULL, MSG_NONE);
+    snprintf(tmpdir, sizeof(tmpdir), "%.1000s/tmp", files_to);
+    if ((rc = mkdir_p(tmpdir, err))) return rc;
+    const char *path = strncmp(from, "sqlite:", 7) == 0 ? from + 7 : from;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "SELECT sha256, max(size) FROM attachments GROUP BY sha256", -1, &st,
+                           NULL) != SQLITE_OK) {
+        rc = op_fail(err, OP_ERR_IO, "from", MSG_ERR_STORAGE, sqlite3_errmsg(db));
+        goto end;
+    }
+    int s;
+    while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *sha = (const char *)sqlite3_column_text(st, 0);
+        int64_t size = sqlite3_column_int64(st, 1);
+        /* the name becomes a path: only a well-formed hash may */
+        if (!sha || strlen(sha) != 64 || strspn(sha, "0123456789abcdef") != 64) {
+            rc = op_fail(err, OP_ERR_INVALID, "from", MSG_ERR_COPY_FILE_BAD, sha ? sha : "",
+                         files_from);
+            break;
+        }
+        out->files++;
+        rc = copy_file(files_from, files_to, sha, size, out, err);
+    }
+    if (!rc && s != SQLITE_DONE)
+        rc = op_fail(err, OP_ERR_IO, "from", MSG_ERR_STORAGE, sqlite3_errmsg(db));
+    if (!rc) rc = fsync_path(files_to, err);
+end:
+    sqlite3_finalize(st);
+    sqlite3_close(db);
     return rc;
 }

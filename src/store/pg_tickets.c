@@ -557,6 +557,13 @@ op_rc pg_ticket_search(struct store_tx *tt, const char *query, const struct tick
     pg_q_int(&q, (int64_t)f->limit + 1);
     pg_q_int(&q, offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
     if ((rc = pg_q_stmt(&q, &st))) goto end;
+    /* A cached statement's generic plan does not know the words: it walks
+     * the primary key backwards testing every row for a match, seconds on a
+     * million tickets when the words are rare together. Plan each search
+     * for its own words (for this transaction only). */
+    struct pg_stmt custom;
+    pg_st_init(&custom, "SET LOCAL plan_cache_mode = force_custom_plan");
+    if ((rc = pg_run(tx, &custom, NULL, "search plan"))) goto end;
     rc = page_read(tx, st, f->limit, a, out, *hits);
 end:
     pg_q_release(&q);

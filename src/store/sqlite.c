@@ -21,6 +21,9 @@
 #include "store/migrations.h"
 #include "store/store_sla.h"
 #include "store/store_survey.h"
+#include "store/store_motivation.h"
+#include "store/store_viewers.h"
+#include "store/store_portal.h"
 #include "store/sqliteInt.h"
 #include "store/store_team.h"
 #include "store/store_mail.h"
@@ -1111,6 +1114,16 @@ static op_rc sq_backup(void *impl, const char *path, struct op_err *err)
     return OP_OK;
 }
 
+/* store_ops.wait_change: a SQLite file cannot push; the watcher polls
+ * event_last instead (app/notify.c). */
+static op_rc sq_wait_change(void *impl, int timeout_ms, struct store_change *out)
+{
+    UNUSED(impl);
+    UNUSED(timeout_ms);
+    memset(out, 0, sizeof(*out));
+    return OP_ERR_UNAVAILABLE;
+}
+
 /* ---- the table ---- */
 
 const struct store_ops sqlite_store_ops = {
@@ -1121,6 +1134,7 @@ const struct store_ops sqlite_store_ops = {
     .write = sq_write,
     .schema_version = sq_schema_version,
     .backup = sq_backup,
+    .wait_change = sq_wait_change,
     .counts = sq_counts,
 
     .org_insert = sq_org_insert,
@@ -1188,4 +1202,7 @@ const struct store_ops sqlite_store_ops = {
     .mail = &sqlite_mail_ops,
     .kpi = &sqlite_kpi_ops,
     .survey = &sqlite_survey_ops,
+    .motivation = &sqlite_motivation_ops,
+    .viewers = &sqlite_viewers_ops,
+    .portal = &sqlite_portal_ops,
 };

@@ -65,3 +65,11 @@ const char *store_backend_name(struct store *s)
 {
     return s->ops->name;
 }
+
+op_rc store_wait_change(struct store *s, int timeout_ms, struct store_change *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!s->ops->wait_change)
+        return OP_ERR_UNAVAILABLE;
+    return s->ops->wait_change(s->impl, timeout_ms, out);
+}

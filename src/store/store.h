@@ -38,6 +38,9 @@ struct store_team_ops;
 struct store_mail_ops;
 struct store_kpi_ops;
 struct store_survey_ops;
+struct store_motivation_ops;
+struct store_viewers_ops;
+struct store_portal_ops;
 
 /* Every backend's transaction handle starts with this. */
 struct store_tx {
@@ -116,6 +119,13 @@ struct user_filter {
     size_t limit;
 };
 
+/* What store_wait_change learned: changes committed by any node. */
+struct store_change {
+    int64_t event_id; /* the newest event id announced; 0 when none */
+    bool auth;        /* a user, group, organization, session or token changed */
+    bool resync;      /* the listener (re)connected: anything may have moved meanwhile */
+};
+
 struct store_counts {
     int64_t users, organizations, groups, tickets, comments, events, macros;
 };
@@ -136,6 +146,13 @@ struct store_ops {
     op_rc (*schema_version)(void *impl, int *current, int *latest);
     /* An online copy of the whole database to path. */
     op_rc (*backup)(void *impl, const char *path, struct op_err *err);
+    /* Waits up to timeout_ms for changes committed by any node (pushed by
+     * the database) and says what they were in *out (zeroed first). One
+     * caller at a time: the node's watcher (app/notify.h). OP_ERR_IO while
+     * the database cannot be listened to (it retries with back-off);
+     * OP_ERR_UNAVAILABLE at once on a backend that cannot push (SQLite: the
+     * watcher polls event_last). */
+    op_rc (*wait_change)(void *impl, int timeout_ms, struct store_change *out);
 
     op_rc (*counts)(struct store_tx *tx, struct store_counts *out);
 
@@ -255,6 +272,9 @@ struct store_ops {
     const struct store_mail_ops *mail;
     const struct store_kpi_ops *kpi; /* store_kpi.h: KPI facts and reports */
     const struct store_survey_ops *survey;
+    const struct store_motivation_ops *motivation; /* store_motivation.h: levels, pay, bonus months */
+    const struct store_viewers_ops *viewers; /* store_viewers.h: who has a ticket open */
+    const struct store_portal_ops *portal; /* store_portal.h: sign-in links */
 };
 
 /* The backend for url: PostgreSQL for "postgres://..." or "postgresql://...", else SQLite ("sqlite:PATH"
@@ -270,5 +290,7 @@ op_rc store_write(struct store *s, store_fn fn, void *arg);
 op_rc store_schema_version(struct store *s, int *current, int *latest);
 op_rc store_backup(struct store *s, const char *path, struct op_err *err);
 const char *store_backend_name(struct store *s);
+/* store_ops.wait_change; OP_ERR_UNAVAILABLE (at once) when the backend has none. */
+op_rc store_wait_change(struct store *s, int timeout_ms, struct store_change *out);
 
 #endif

@@ -1,12 +1,17 @@
 /* pages_agent.c - the agent workspace: queue views, the ticket page, and
- * its forms (reply or note with a macro, take, escalate, presence).
+ * its forms (reply or note with a macro, take, escalate, hand back, merge,
+ * links, presence), and the heartbeat of "another agent has this open".
  *
  * A form that fails is shown again with what was typed and the error next
  * to its field, in the user's language; nothing is changed by it. */
 #include "base/common.h"
 
+#include <pthread.h>
+
 #include "app/sla.h"
 #include "app/team.h"
+#include "app/viewers.h"
+#include "core/escalation.h"
 #include "core/sla.h"
 #include "web/webInt.h"
 
@@ -59,6 +64,73 @@ static struct tv *ticket_row(struct web_ctx *c, const struct ticket *t)
 }
 
 /* ---- queues ---- */
+
+/* The counts of the views in every page's header are the dearest part of a
+ * page on a big database (six counts within the agent's scope: ~30 ms on 1M
+ * tickets with migration 0009's index, 150+ ms without). They change only
+ * when the event log moves (every ticket change appends to it) or, for "due
+ * soon", with time; so they are kept per agent for the newest event id and
+ * at most COUNTS_TTL_MS. While one request recounts, the others of that
+ * agent take the previous counts rather than all counting at once. The key
+ * has the agent's first group (the "group" view) and number of groups. */
+#define COUNTS_TTL_MS 15000
+#define COUNTS_SLOTS 64
+
+struct counts_slot {
+    int64_t user_id, first_group, event_id;
+    size_t ngroups;
+    op_time at; /* 0: no counts yet */
+    bool busy;  /* being recounted */
+    int64_t n[WV__COUNT];
+};
+
+static struct {
+    pthread_mutex_t mu;
+    struct counts_slot slot[COUNTS_SLOTS];
+} counts_cache = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+op_rc web_view_counts(struct web_ctx *c, int64_t out[WV__COUNT])
+{
+    struct op_err err = {0};
+    int64_t last = 0, none = 0;
+    op_time now = app_now(c->app);
+    int64_t g0 = c->who.groups.n ? c->who.groups.v[0] : 0;
+    size_t k = (size_t)c->who.id % COUNTS_SLOTS;
+    op_rc rc = app_event_last(c->app, &c->who, 0, &last, &none, &err);
+    if (rc) return rc;
+    pthread_mutex_lock(&counts_cache.mu);
+    struct counts_slot *sl = &counts_cache.slot[k];
+    bool mine = sl->user_id == c->who.id && sl->first_group == g0 &&
+                sl->ngroups == c->who.groups.n && sl->at;
+    bool fresh = mine && sl->event_id == last && now >= sl->at && now - sl->at < COUNTS_TTL_MS;
+    bool use = fresh || (mine && sl->busy);
+    if (use) {
+        memcpy(out, sl->n, sizeof(sl->n));
+    } else {
+        if (!mine)
+            *sl = (struct counts_slot){
+                .user_id = c->who.id, .first_group = g0, .ngroups = c->who.groups.n};
+        sl->busy = true;
+    }
+    pthread_mutex_unlock(&counts_cache.mu);
+    if (use) return OP_OK;
+    for (int v = 0; v < WV__COUNT && !rc; v++) {
+        struct ticket_filter f;
+        web_view_filter(c, (enum web_view)v, &f);
+        rc = app_ticket_count(c->app, &c->who, &f, &out[v], &err);
+    }
+    pthread_mutex_lock(&counts_cache.mu);
+    if (sl->user_id == c->who.id) { /* not taken over by another agent meanwhile */
+        sl->busy = false;
+        if (!rc) {
+            sl->event_id = last;
+            sl->at = now;
+            memcpy(sl->n, out, sizeof(sl->n));
+        }
+    }
+    pthread_mutex_unlock(&counts_cache.mu);
+    return rc;
+}
 
 void w_queue(struct http_req *r)
 {
@@ -280,6 +352,111 @@ static op_rc requester_values(struct web_ctx *c, const struct ticket *t)
     return tv_set(a, c->data, "requester", card);
 }
 
+/* "handback_to": the group a hand-back would return t to, set only when
+ * one is possible (t came up by an escalation not yet handed back, and that
+ * group is of a lower tier than t's now), as app_ticket_handback decides. */
+static op_rc handback_values(struct web_ctx *c, const struct ticket *t, const struct event *ev,
+                             size_t nev, const struct group *grp, size_t ngrp)
+{
+    int64_t gid = 0, aid = 0;
+    const struct group *from = NULL, *to = NULL;
+    if (t->status == STATUS_CLOSED || !handback_target(ev, nev, &gid, &aid) || !gid) return OP_OK;
+    for (size_t i = 0; i < ngrp; i++) {
+        if (grp[i].id == t->group_id) from = &grp[i];
+        if (grp[i].id == gid) to = &grp[i];
+    }
+    if (!from || !to || to->tier >= from->tier) return OP_OK;
+    return tv_set_str(c->r->arena, c->data, "handback_to", to->name);
+}
+
+static const enum msg_id link_msgs[LV__COUNT] = {MSG_WEB_LV_RELATED, MSG_WEB_LV_PARENT_OF,
+                                                 MSG_WEB_LV_CHILD_OF, MSG_WEB_LV_DUPLICATE_OF,
+                                                 MSG_WEB_LV_DUPLICATED_BY};
+
+/* "links" (as seen from ticket id, with the other ticket's subject and
+ * status when who may see it) and "link_kinds" for the form. */
+static op_rc link_values(struct web_ctx *c, int64_t id)
+{
+    struct arena *a = c->r->arena;
+    enum lang l = c->r->lang;
+    struct link *ls = NULL;
+    size_t n = 0;
+    struct op_err err = {0};
+    op_rc rc = app_link_list(c->app, &c->who, id, a, &ls, &n, &err);
+    if (rc) return rc;
+    struct tv *links = tv_list(a), *kinds = tv_list(a);
+    for (size_t i = 0; i < n; i++) {
+        enum link_view v = link_view_of(&ls[i], id);
+        int64_t other = ls[i].a_id == id ? ls[i].b_id : ls[i].a_id;
+        struct ticket o;
+        struct op_err oerr = {0};
+        bool visible = app_ticket_get(c->app, &c->who, other, a, &o, &oerr) == OP_OK;
+        struct tv *m = tv_map(a);
+        if ((rc = tv_set_int(a, m, "id", ls[i].id)) || (rc = tv_set_int(a, m, "other_id", other)) ||
+            (rc = tv_set_str(a, m, "kind_text", i18n_text(l, link_msgs[v]))) ||
+            (rc = tv_set_bool(a, m, "visible", visible)))
+            return rc;
+        if (visible && ((rc = tv_set_str(a, m, "subject", o.subject)) ||
+                        (rc = tv_set_str(a, m, "status", status_name(o.status))) ||
+                        (rc = tv_set_str(a, m, "status_text", web_status_text(l, o.status)))))
+            return rc;
+        if ((rc = tv_push(a, links, m))) return rc;
+    }
+    const char *chosen = web_form_get(&c->form, "kind");
+    for (int k = 0; k < LV__COUNT; k++) {
+        struct tv *m = tv_map(a);
+        const char *name = link_view_name((enum link_view)k);
+        if ((rc = tv_set_str(a, m, "name", name)) ||
+            (rc = tv_set_str(a, m, "label", i18n_text(l, link_msgs[k]))) ||
+            (rc = tv_set_bool(a, m, "selected", chosen && strcmp(chosen, name) == 0)) ||
+            (rc = tv_push(a, kinds, m)))
+            return rc;
+    }
+    if ((rc = tv_set(a, c->data, "links", links))) return rc;
+    return tv_set(a, c->data, "link_kinds", kinds);
+}
+
+/* Another viewer as a sentence ("X also has this ticket open."), in c's arena. */
+static const char *viewer_text(struct web_ctx *c, const struct ticket_viewer *v)
+{
+    char text[512];
+    const char *args[1] = {web_user_name(c, v->user_id)};
+    i18n_format(c->r->lang, v->typing ? MSG_WEB_VIEWER_TYPING : MSG_WEB_VIEWER, args, 1, text,
+                sizeof(text));
+    return arena_strdup(c->r->arena, text);
+}
+
+/* The other viewers for the page's notice. */
+static struct tv *viewer_list(struct web_ctx *c, const struct ticket_viewer *v, size_t n)
+{
+    struct arena *a = c->r->arena;
+    struct tv *list = tv_list(a);
+    for (size_t i = 0; i < n; i++) {
+        struct tv *m = tv_map(a);
+        if (tv_set_str(a, m, "text", viewer_text(c, &v[i])) ||
+            tv_set_bool(a, m, "typing", v[i].typing) || tv_set_int(a, m, "user_id", v[i].user_id) ||
+            tv_push(a, list, m))
+            return NULL;
+    }
+    return list;
+}
+
+/* "viewers" (the others who have the page open, a read: the page's script
+ * records this visit with its first heartbeat) and "viewers_every". */
+static op_rc viewer_values(struct web_ctx *c, int64_t id)
+{
+    struct arena *a = c->r->arena;
+    struct ticket_viewer *v = NULL;
+    size_t n = 0;
+    struct op_err err = {0};
+    op_rc rc = app_viewer_list(c->app, &c->who, id, a, &v, &n, &err);
+    if (rc) return rc;
+    struct tv *list = viewer_list(c, v, n);
+    if (!list) return OP_ERR_NOMEM;
+    if ((rc = tv_set(a, c->data, "viewers", list))) return rc;
+    return tv_set_int(a, c->data, "viewers_every", VIEWER_BEAT_MS);
+}
+
 /* Fills c->data for the ticket page of id; the form's values (after a
  * failed submit) are set by the caller. */
 static op_rc ticket_values(struct web_ctx *c, int64_t id, struct op_err *err)
@@ -368,7 +545,9 @@ static op_rc ticket_values(struct web_ctx *c, int64_t id, struct op_err *err)
         (rc = tv_set(a, c->data, "events", events)) ||
         (rc = tv_set(a, c->data, "macros", macros)) || (rc = tv_set(a, c->data, "groups", groups)))
         return rc;
-    if ((rc = sla_values(c, id))) return rc;
+    if ((rc = handback_values(c, &t, ev, nev, grp, ngrp)) || (rc = link_values(c, id)) ||
+        (rc = viewer_values(c, id)) || (rc = sla_values(c, id)))
+        return rc;
     return requester_values(c, &t);
 }
 
@@ -390,6 +569,8 @@ static void ticket_page(struct web_ctx *c, int64_t id, int status, const char *f
         if ((rc = tv_set_str(a, fv, "body", web_form_get(&c->form, "body"))) ||
             (rc = tv_set_bool(a, fv, "note", kind && strcmp(kind, "note") == 0)) ||
             (rc = tv_set_str(a, fv, "reason", web_form_get(&c->form, "reason"))) ||
+            (rc = tv_set_str(a, fv, "target_id", web_form_get(&c->form, "target_id"))) ||
+            (rc = tv_set_str(a, fv, "ticket_id", web_form_get(&c->form, "ticket_id"))) ||
             (rc = tv_set(a, c->data, form, fv))) {
             web_error_page(c->r, 500, MSG_WEB_FAILED);
             return;
@@ -583,4 +764,206 @@ void w_presence(struct http_req *r)
     const char *back = web_form_get(&c.form, "back");
     if (!back || back[0] != '/' || back[1] == '/' || back[1] == '\\') back = "/queue/mine";
     web_redirect(r, back);
+}
+
+/* ---- hand back, merge, links ---- */
+
+/* Where to go after an action that may have moved the ticket out of who's
+ * sight (a lower tier): its page when who still sees it, else the queue. */
+static void redirect_after(struct web_ctx *c, int64_t id, const char *anchor)
+{
+    struct ticket t;
+    struct op_err err = {0};
+    bool visible = app_ticket_get(c->app, &c->who, id, c->r->arena, &t, &err) == OP_OK;
+    const char *to =
+        visible ? arena_printf(c->r->arena, "/tickets/%" PRId64 "%s", id, anchor) : "/queue/mine";
+    web_redirect(c->r, to ? to : "/queue/mine");
+}
+
+/* The ticket id from the URL, or replies 404 and returns 0. */
+static int64_t page_id(struct web_ctx *c)
+{
+    int64_t id = http_param_id(c->r, 0);
+    if (!id) web_error_page(c->r, 404, MSG_WEB_NOT_FOUND_PAGE);
+    return id;
+}
+
+void w_ticket_handback(struct http_req *r)
+{
+    struct web_ctx c;
+    struct op_err err = {0};
+    struct ticket t;
+    if (!web_begin(r, &c)) return;
+    int64_t id = page_id(&c);
+    if (!id) return;
+    const char *reason = web_form_get(&c.form, "reason");
+    op_rc rc;
+    /* the app takes an empty reason for "none"; the page asks for one */
+    if (!reason || !reason[strspn(reason, " \t\r\n")])
+        rc = op_fail(&err, OP_ERR_INVALID, "reason", MSG_ERR_REQUIRED);
+    else
+        rc = app_ticket_handback(c.app, &c.who, id, 0, reason, r->arena, &t, &err);
+    if (rc) {
+        static const char *const fields[] = {"reason", NULL};
+        ticket_page(&c, id, status_of(rc), "handback", fields, &err);
+        return;
+    }
+    redirect_after(&c, id, "");
+}
+
+/* Checks the merge target typed for ticket id; fills *t on OP_OK. */
+static op_rc merge_target(struct web_ctx *c, int64_t id, int64_t target, struct ticket *t,
+                          struct op_err *err)
+{
+    char b[24];
+    snprintf(b, sizeof(b), "%" PRId64, target);
+    if (target == 0) return op_fail(err, OP_ERR_INVALID, "target_id", MSG_ERR_REQUIRED);
+    if (target < 0) return op_fail(err, OP_ERR_INVALID, "target_id", MSG_ERR_ID);
+    if (target == id) return op_fail(err, OP_ERR_INVALID, "target_id", MSG_ERR_MERGE_SELF);
+    struct op_err gerr = {0};
+    op_rc rc = app_ticket_get(c->app, &c->who, target, c->r->arena, t, &gerr);
+    if (rc == OP_ERR_NOTFOUND)
+        return op_fail(err, OP_ERR_NOTFOUND, "target_id", MSG_ERR_TICKET_NOT_FOUND, b);
+    if (rc) return op_fail(err, rc, NULL, MSG_ERR_STORAGE, "ticket_get");
+    if (t->status == STATUS_CLOSED)
+        return op_fail(err, OP_ERR_CONFLICT, "target_id", MSG_ERR_MERGE_CLOSED, b);
+    return OP_OK;
+}
+
+/* Two steps: the number typed is checked and the target's subject shown
+ * for confirmation (nothing changes); with confirm=1 the merge is done. */
+void w_ticket_merge(struct http_req *r)
+{
+    struct web_ctx c;
+    struct op_err err = {0};
+    struct ticket target, out;
+    if (!web_begin(r, &c)) return;
+    int64_t id = page_id(&c);
+    if (!id) return;
+    int64_t target_id = form_id(&c.form, "target_id");
+    const char *confirm = web_form_get(&c.form, "confirm");
+    static const char *const fields[] = {"target_id", NULL};
+    op_rc rc = merge_target(&c, id, target_id, &target, &err);
+    if (!rc && !(confirm && strcmp(confirm, "1") == 0)) {
+        struct arena *a = r->arena;
+        struct tv *m = tv_map(a);
+        if (tv_set_int(a, m, "id", target.id) || tv_set_str(a, m, "subject", target.subject) ||
+            tv_set_str(a, m, "status_text", web_status_text(r->lang, target.status)) ||
+            tv_set(a, c.data, "merge_confirm", m)) {
+            web_error_page(r, 500, MSG_WEB_FAILED);
+            return;
+        }
+        ticket_page(&c, id, 200, NULL, NULL, NULL);
+        return;
+    }
+    if (!rc) {
+        int64_t src = id;
+        struct id_list sources = {&src, 1};
+        rc = app_ticket_merge(c.app, &c.who, target_id, &sources, r->arena, &out, &err);
+        /* the target's troubles have no field (it is the merge's subject);
+         * this ticket's ("source_ids") belong above the form */
+        if (rc && !err.field[0] && (rc == OP_ERR_NOTFOUND || rc == OP_ERR_CONFLICT))
+            snprintf(err.field, sizeof(err.field), "target_id");
+    }
+    if (rc) {
+        ticket_page(&c, id, status_of(rc), "merge", fields, &err);
+        return;
+    }
+    web_redirect(r, ticket_path(r, target_id));
+}
+
+void w_ticket_link(struct http_req *r)
+{
+    struct web_ctx c;
+    struct op_err err = {0};
+    struct link out;
+    op_rc rc;
+    if (!web_begin(r, &c)) return;
+    int64_t id = page_id(&c);
+    if (!id) return;
+    const char *kind = web_form_get(&c.form, "kind");
+    int k = kind ? link_view_parse(kind) : -1;
+    int64_t other = form_id(&c.form, "ticket_id");
+    if (k < 0)
+        rc = op_fail(&err, OP_ERR_INVALID, "kind", MSG_ERR_ENUM, kind ? kind : "",
+                     link_view_names_list());
+    else if (other <= 0)
+        rc = op_fail(&err, OP_ERR_INVALID, "ticket_id", other ? MSG_ERR_ID : MSG_ERR_REQUIRED);
+    else
+        rc = app_link_add(c.app, &c.who, id, (enum link_view)k, other, r->arena, &out, &err);
+    if (rc) {
+        static const char *const fields[] = {"kind", "ticket_id", NULL};
+        ticket_page(&c, id, err.field[0] ? 422 : status_of(rc), "link", fields, &err);
+        return;
+    }
+    web_redirect(r, arena_printf(r->arena, "/tickets/%" PRId64 "#links", id));
+}
+
+void w_ticket_unlink(struct http_req *r)
+{
+    struct web_ctx c;
+    struct op_err err = {0};
+    if (!web_begin(r, &c)) return;
+    int64_t id = page_id(&c);
+    if (!id) return;
+    int64_t link_id = http_param_id(r, 1);
+    op_rc rc = link_id ? app_link_remove(c.app, &c.who, id, link_id, &err)
+                       : op_fail(&err, OP_ERR_NOTFOUND, NULL, MSG_ERR_NOT_FOUND);
+    if (rc) {
+        ticket_page(&c, id, status_of(rc), "link", NULL, &err);
+        return;
+    }
+    web_redirect(r, arena_printf(r->arena, "/tickets/%" PRId64 "#links", id));
+}
+
+/* ---- "another agent has this open" ---- */
+
+/* The page's heartbeat (typing=1 while a reply is being written): records
+ * the visit and answers with the others, as JSON {"viewers": [{"user_id",
+ * "typing", "text"}]} for app.js to show; the texts are the page's. */
+void w_ticket_viewers(struct http_req *r)
+{
+    struct web_ctx c;
+    struct op_err err = {0};
+    struct ticket_viewer *v = NULL;
+    size_t n = 0;
+    if (!web_begin(r, &c)) return;
+    int64_t id = page_id(&c);
+    if (!id) return;
+    const char *typing = web_form_get(&c.form, "typing");
+    op_rc rc = app_viewer_beat(c.app, &c.who, id, typing && strcmp(typing, "1") == 0, r->arena, &v,
+                               &n, &err);
+    if (rc) {
+        http_reply_status(r, status_of(rc));
+        return;
+    }
+    struct jsonw w;
+    http_jsonw_init(r, &w);
+    jsonw_object_begin(&w, NULL);
+    jsonw_int(&w, "every_ms", VIEWER_BEAT_MS);
+    jsonw_array_begin(&w, "viewers");
+    for (size_t i = 0; i < n; i++) {
+        jsonw_object_begin(&w, NULL);
+        jsonw_int(&w, "user_id", v[i].user_id);
+        jsonw_bool(&w, "typing", v[i].typing);
+        jsonw_str(&w, "text", viewer_text(&c, &v[i]));
+        jsonw_object_end(&w);
+    }
+    jsonw_array_end(&w);
+    jsonw_object_end(&w);
+    http_set_header(r, "Cache-Control", "no-store");
+    http_reply_jsonw(r, 200, &w);
+}
+
+/* The page was closed (navigator.sendBeacon): forget the visit now rather
+ * than when it expires. */
+void w_ticket_viewers_leave(struct http_req *r)
+{
+    struct web_ctx c;
+    struct op_err err = {0};
+    if (!web_begin(r, &c)) return;
+    int64_t id = page_id(&c);
+    if (!id) return;
+    op_rc rc = app_viewer_leave(c.app, &c.who, id, &err);
+    http_reply_status(r, rc ? status_of(rc) : 204);
 }

@@ -530,6 +530,11 @@ static bool parse(struct parser *ps, struct node **root)
                     break;
                 }
                 int want = i18n_msg_nargs(nd->msg);
+                if (want > MSG_ARGS_MAX) {
+                    perr(ps, line, "message %.*s takes %d arguments, templates give at most %d",
+                         (int)tk.n[1], tk.s[1], want, MSG_ARGS_MAX);
+                    break;
+                }
                 if ((int)tk.count - 2 != want) {
                     perr(ps, line, "message %.*s takes %d argument(s), %zu given", (int)tk.n[1],
                          tk.s[1], want, tk.count - 2);

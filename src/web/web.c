@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "base/utf8.h"
 #include "http/api.h"
+#include "http/multipart.h"
 #include "web/embedded.h"
 #include "web/webInt.h"
 
@@ -63,9 +64,78 @@ const struct http_route web_routes[] = {
     {HTTP_POST, "/tickets/{id}/escalate", w_ticket_escalate, PUB},
     {HTTP_POST, "/presence", w_presence, PUB},
     {HTTP_GET, "/live", w_live, PUB},
+    /* agent workspace: hand back, merge, links, who else has the ticket open */
+    {HTTP_POST, "/tickets/{id}/handback", w_ticket_handback, PUB},
+    {HTTP_POST, "/tickets/{id}/merge", w_ticket_merge, PUB},
+    {HTTP_POST, "/tickets/{id}/links", w_ticket_link, PUB},
+    {HTTP_POST, "/tickets/{id}/links/{link_id}/remove", w_ticket_unlink, PUB},
+    {HTTP_GET, "/tickets/{id}/handback", w_ticket_back, PUB},
+    {HTTP_GET, "/tickets/{id}/merge", w_ticket_back, PUB},
+    {HTTP_GET, "/tickets/{id}/links", w_ticket_back, PUB},
+    {HTTP_GET, "/tickets/{id}/links/{link_id}/remove", w_ticket_back, PUB},
+    {HTTP_POST, "/tickets/{id}/viewers", w_ticket_viewers, PUB},
+    {HTTP_POST, "/tickets/{id}/viewers/leave", w_ticket_viewers_leave, PUB},
     /* ---- customer portal (pages_portal.c) ---- */
+    {HTTP_GET, "/portal", w_portal_list, PUB},
+    {HTTP_GET, "/portal/login", w_portal_login_form, PUB},
+    {HTTP_POST, "/portal/login", w_portal_login, PUB},
+    {HTTP_GET, "/portal/magic/{token}", w_portal_magic, PUB},
+    {HTTP_GET, "/portal/new", w_portal_new_form, PUB},
+    {HTTP_POST, "/portal/new", w_portal_new, PUB | HTTP_ROUTE_UPLOAD},
+    {HTTP_GET, "/portal/requests/{id}", w_portal_request, PUB},
+    {HTTP_POST, "/portal/requests/{id}/reply", w_portal_reply, PUB | HTTP_ROUTE_UPLOAD},
+    {HTTP_POST, "/portal/requests/{id}/rate", w_portal_rate, PUB},
+    /* a refused form leaves its address in the browser: a reload goes back */
+    {HTTP_GET, "/portal/requests/{id}/reply", w_portal_back, PUB},
+    {HTTP_GET, "/portal/requests/{id}/rate", w_portal_back, PUB},
     /* ---- team lead (pages_lead.c) ---- */
+    {HTTP_GET, "/lead", w_lead, PUB},
+    {HTTP_GET, "/lead/team", w_lead_team, PUB},
+    {HTTP_GET, "/lead/charts/{name}", w_lead_chart, PUB},
     /* ---- admin (pages_admin.c) ---- */
+    {HTTP_GET, "/admin", w_admin_index, PUB},
+    {HTTP_GET, "/admin/users", w_admin_users, PUB},
+    {HTTP_POST, "/admin/users", w_admin_user_create, PUB},
+    {HTTP_GET, "/admin/users/new", w_admin_user_new, PUB},
+    {HTTP_GET, "/admin/users/{id}", w_admin_user_edit, PUB},
+    {HTTP_POST, "/admin/users/{id}", w_admin_user_update, PUB},
+    {HTTP_GET, "/admin/organizations", w_admin_orgs, PUB},
+    {HTTP_POST, "/admin/organizations", w_admin_org_create, PUB},
+    {HTTP_GET, "/admin/groups", w_admin_groups, PUB},
+    {HTTP_POST, "/admin/groups", w_admin_group_create, PUB},
+    {HTTP_GET, "/admin/groups/new", w_admin_group_new, PUB},
+    {HTTP_GET, "/admin/groups/{id}", w_admin_group_edit, PUB},
+    {HTTP_POST, "/admin/groups/{id}", w_admin_group_update, PUB},
+    {HTTP_POST, "/admin/groups/{id}/routing", w_admin_group_routing, PUB},
+    {HTTP_GET, "/admin/shifts", w_admin_shifts, PUB},
+    {HTTP_POST, "/admin/shifts", w_admin_shift_create, PUB},
+    {HTTP_GET, "/admin/shifts/{id}", w_admin_shift_edit, PUB},
+    {HTTP_POST, "/admin/shifts/{id}", w_admin_shift_update, PUB},
+    {HTTP_GET, "/admin/shifts/{id}/delete", w_admin_shift_confirm, PUB},
+    {HTTP_POST, "/admin/shifts/{id}/delete", w_admin_shift_delete, PUB},
+    {HTTP_POST, "/admin/team/settings", w_admin_team_settings, PUB},
+    {HTTP_GET, "/admin/channels", w_admin_channels, PUB},
+    {HTTP_POST, "/admin/mailboxes", w_admin_mailbox_add, PUB},
+    {HTTP_GET, "/admin/mailboxes/{id}/delete", w_admin_mailbox_confirm, PUB},
+    {HTTP_POST, "/admin/mailboxes/{id}/delete", w_admin_mailbox_remove, PUB},
+    {HTTP_POST, "/admin/surveys/settings", w_admin_survey_settings, PUB},
+    {HTTP_POST, "/admin/surveys/questions", w_admin_csi_questions, PUB},
+    {HTTP_GET, "/admin/macros", w_admin_macros, PUB},
+    {HTTP_POST, "/admin/macros", w_admin_macro_create, PUB},
+    {HTTP_GET, "/admin/macros/new", w_admin_macro_new, PUB},
+    {HTTP_GET, "/admin/macros/{id}", w_admin_macro_edit, PUB},
+    {HTTP_POST, "/admin/macros/{id}", w_admin_macro_update, PUB},
+    {HTTP_GET, "/admin/macros/{id}/delete", w_admin_macro_confirm, PUB},
+    {HTTP_POST, "/admin/macros/{id}/delete", w_admin_macro_delete, PUB},
+    {HTTP_GET, "/admin/sla", w_admin_sla, PUB},
+    {HTTP_POST, "/admin/sla/policies", w_admin_policy_create, PUB},
+    {HTTP_GET, "/admin/sla/policies/new", w_admin_policy_new, PUB},
+    {HTTP_GET, "/admin/sla/policies/{id}", w_admin_policy_edit, PUB},
+    {HTTP_POST, "/admin/sla/policies/{id}", w_admin_policy_update, PUB},
+    {HTTP_POST, "/admin/sla/calendars", w_admin_calendar_create, PUB},
+    {HTTP_GET, "/admin/sla/calendars/new", w_admin_calendar_new, PUB},
+    {HTTP_GET, "/admin/sla/calendars/{id}", w_admin_calendar_edit, PUB},
+    {HTTP_POST, "/admin/sla/calendars/{id}", w_admin_calendar_update, PUB},
 };
 
 const size_t web_routes_count = ARRAY_SIZE(web_routes);
@@ -144,13 +214,10 @@ static op_rc nav_values(struct web_ctx *c)
 {
     struct arena *a = c->r->arena;
     struct tv *views = tv_list(a);
-    op_rc rc = OP_OK;
+    int64_t counts[WV__COUNT];
+    op_rc rc = web_view_counts(c, counts);
     for (int v = 0; v < WV__COUNT && !rc; v++) {
-        struct ticket_filter f;
-        struct op_err err = {0};
-        int64_t n = 0;
-        web_view_filter(c, (enum web_view)v, &f);
-        if ((rc = app_ticket_count(c->app, &c->who, &f, &n, &err))) break;
+        int64_t n = counts[v];
         struct tv *m = tv_map(a);
         rc = tv_set_str(a, m, "name", web_view_name((enum web_view)v));
         if (!rc) rc = tv_set_str(a, m, "label", web_view_label(c->r->lang, (enum web_view)v));
@@ -173,8 +240,10 @@ void web_render(struct web_ctx *c, int status, const char *name)
     if (!rc) rc = tv_set_bool(a, me, "is_lead", c->who.role >= ROLE_LEAD);
     if (!rc) rc = tv_set_bool(a, me, "is_admin", c->who.role == ROLE_ADMIN);
     if (!rc) rc = tv_set(a, c->data, "me", me);
-    if (!rc) rc = nav_values(c);
-    if (!rc) {
+    /* the portal's pages have their own header: no views, no presence */
+    bool staff = actor_is_staff(&c->who);
+    if (!rc && staff) rc = nav_values(c);
+    if (!rc && staff) {
         struct presence_now *p = NULL;
         size_t n = 0;
         struct op_err err = {0};
@@ -217,7 +286,12 @@ static bool csrf_ok(const char *sent, const char *want)
     return strlen(sent) == n && sodium_memcmp(sent, want, n) == 0;
 }
 
-bool web_begin(struct http_req *r, struct web_ctx *c)
+static op_rc form_parse_any(struct http_req *r, struct web_ctx *c);
+
+/* Who a page is for. */
+enum web_for { FOR_STAFF, FOR_CUSTOMERS, FOR_ANYONE };
+
+static bool begin(struct http_req *r, struct web_ctx *c, enum web_for who_for)
 {
     struct op_err err = {0};
     const char *cookie = http_cookie(r, SESSION_COOKIE);
@@ -227,7 +301,10 @@ bool web_begin(struct http_req *r, struct web_ctx *c)
     c->view = -1;
     if (!cookie || app_auth_session(c->app, cookie, VIA_WEB, r->arena, &c->who, &err) != OP_OK) {
         if (r->method == HTTP_GET && strcmp(r->path, "/live") != 0) {
-            const char *next = arena_printf(r->arena, "/login?next=%s", r->path);
+            /* customers sign in on the portal's page (a password or a link) */
+            const char *next = who_for == FOR_CUSTOMERS
+                                   ? "/portal/login"
+                                   : arena_printf(r->arena, "/login?next=%s", r->path);
             web_redirect(r, next ? next : "/login");
         } else {
             web_error_page(r, 401, MSG_WEB_SIGNED_OUT);
@@ -236,12 +313,18 @@ bool web_begin(struct http_req *r, struct web_ctx *c)
     }
     r->lang = c->who.lang;
     r->auth = &c->who;
-    if (!actor_is_staff(&c->who)) {
-        web_error_page(r, 403, MSG_WEB_STAFF_ONLY);
+    /* each to their own pages: a customer on an agent's page goes to the
+     * portal, an agent on the portal to their queue; forms are refused */
+    bool staff = actor_is_staff(&c->who);
+    if ((who_for == FOR_STAFF && !staff) || (who_for == FOR_CUSTOMERS && staff)) {
+        if (r->method == HTTP_GET && strcmp(r->path, "/live") != 0)
+            web_redirect(r, staff ? "/queue/mine" : "/portal");
+        else
+            web_error_page(r, 403, staff ? MSG_WEB_FAILED : MSG_WEB_STAFF_ONLY);
         return false;
     }
     if (r->method == HTTP_POST) {
-        if (web_form_parse(r, &c->form)) {
+        if (form_parse_any(r, c)) {
             web_error_page(r, 400, MSG_WEB_BAD_FORM);
             return false;
         }
@@ -260,8 +343,23 @@ bool web_begin(struct http_req *r, struct web_ctx *c)
     if (app_user_get(c->app, &c->who, c->who.id, r->arena, &self, &err) == OP_OK &&
         self.time_zone && *self.time_zone && tz_load(self.time_zone, &c->tz) != OP_OK)
         c->tz = tz_utc();
-    team_note_activity(c->app, &c->who);
+    if (staff) team_note_activity(c->app, &c->who);
     return true;
+}
+
+bool web_begin(struct http_req *r, struct web_ctx *c)
+{
+    return begin(r, c, FOR_STAFF);
+}
+
+bool web_begin_portal(struct http_req *r, struct web_ctx *c)
+{
+    return begin(r, c, FOR_CUSTOMERS);
+}
+
+bool web_begin_any(struct http_req *r, struct web_ctx *c)
+{
+    return begin(r, c, FOR_ANYONE);
 }
 
 /* ---- forms ---- */
@@ -337,6 +435,40 @@ op_rc web_form_parse(struct http_req *r, struct web_form *f)
     memset(f, 0, sizeof(*f));
     if (!ct || strncasecmp(ct, want, sizeof(want) - 1) != 0) return OP_ERR_INVALID;
     return web_form_decode(r->arena, r->body, r->body_len, f);
+}
+
+/* A POST body as a form: url-encoded, or multipart/form-data (forms with
+ * files: their fields go to f like any other, the files to c->files). */
+static op_rc form_parse_any(struct http_req *r, struct web_ctx *c)
+{
+    const char *ct = http_header(r, "Content-Type");
+    static const char mp[] = "multipart/form-data";
+    struct mp_part *parts;
+    size_t n;
+    if (!ct || strncasecmp(ct, mp, sizeof(mp) - 1) != 0) return web_form_parse(r, &c->form);
+    op_rc rc = multipart_parse(r->arena, ct, r->body, r->body_len, WEB_PARTS_MAX, &parts, &n);
+    if (rc) return rc;
+    struct web_form *f = &c->form;
+    f->names = arena_alloc(r->arena, (n + 1) * sizeof(*f->names));
+    f->values = arena_alloc(r->arena, (n + 1) * sizeof(*f->values));
+    c->files = arena_alloc(r->arena, (n + 1) * sizeof(*c->files));
+    if (!f->names || !f->values || !c->files) return OP_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (parts[i].filename) {
+            /* an empty file input sends a part with no name and no bytes */
+            if (*parts[i].filename || parts[i].len) c->files[c->nfiles++] = parts[i];
+            continue;
+        }
+        if (memchr(parts[i].data, '\0', parts[i].len) || !utf8_valid(parts[i].data, parts[i].len))
+            return OP_ERR_INVALID;
+        char *v = arena_alloc(r->arena, parts[i].len + 1);
+        if (!v) return OP_ERR_NOMEM;
+        memcpy(v, parts[i].data, parts[i].len);
+        v[parts[i].len] = '\0';
+        f->names[f->n] = parts[i].name;
+        f->values[f->n++] = v;
+    }
+    return OP_OK;
 }
 
 const char *web_form_get(const struct web_form *f, const char *name)
@@ -485,7 +617,14 @@ static const char *safe_next(const char *next)
 
 void w_root(struct http_req *r)
 {
-    web_redirect(r, http_cookie(r, SESSION_COOKIE) ? "/queue/mine" : "/login");
+    /* each to their home: agents to their queue, customers to the portal */
+    struct actor who;
+    struct op_err err = {0};
+    const char *cookie = http_cookie(r, SESSION_COOKIE);
+    if (!cookie || app_auth_session(r->ctx, cookie, VIA_WEB, r->arena, &who, &err) != OP_OK)
+        web_redirect(r, "/login");
+    else
+        web_redirect(r, actor_is_staff(&who) ? "/queue/mine" : "/portal");
 }
 
 static void login_page(struct http_req *r, int status, const char *email, const char *next,
@@ -500,6 +639,19 @@ static void login_page(struct http_req *r, int status, const char *email, const 
         return;
     }
     web_render_public(r, status, "login.html", d);
+}
+
+op_rc web_session_cookie(struct http_req *r, const char *token)
+{
+    struct app *app = r->ctx;
+    int64_t ttl = api_settings.session_ttl_s ? (int64_t)api_settings.session_ttl_s
+                                             : app->cfg.session_ttl_ms / 1000;
+    char *cookie = arena_printf(
+        r->arena, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%" PRId64 "%s",
+        token, ttl, api_settings.cookie_secure ? "; Secure" : "");
+    if (!cookie) return OP_ERR_NOMEM;
+    http_set_header(r, "Set-Cookie", cookie);
+    return OP_OK;
 }
 
 void w_login_form(struct http_req *r)
@@ -538,16 +690,13 @@ void w_login(struct http_req *r)
                                                              : MSG_WEB_FAILED));
         return;
     }
-    int64_t ttl = api_settings.session_ttl_s ? (int64_t)api_settings.session_ttl_s
-                                             : app->cfg.session_ttl_ms / 1000;
-    char *cookie = arena_printf(
-        r->arena, SESSION_COOKIE "=%s; Path=/; HttpOnly; SameSite=Strict; Max-Age=%" PRId64 "%s",
-        token, ttl, api_settings.cookie_secure ? "; Secure" : "");
-    if (!cookie) {
+    if (web_session_cookie(r, token)) {
         http_fail(r, OP_ERR_NOMEM, NULL, MSG_NONE);
         return;
     }
-    http_set_header(r, "Set-Cookie", cookie);
+    /* a customer lands on the portal unless sent to a page of it */
+    if (u.role == ROLE_CUSTOMER && (!next || strncmp(safe_next(next), "/portal", 7) != 0))
+        next = "/portal";
     web_redirect(r, safe_next(next));
 }
 
@@ -555,11 +704,11 @@ void w_logout(struct http_req *r)
 {
     struct web_ctx c;
     struct op_err err = {0};
-    if (!web_begin(r, &c)) return;
+    if (!web_begin_any(r, &c)) return;
     app_logout(c.app, http_cookie(r, SESSION_COOKIE), &err);
     http_set_header(r, "Set-Cookie",
                     SESSION_COOKIE "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0");
-    web_redirect(r, "/login");
+    web_redirect(r, actor_is_staff(&c.who) ? "/login" : "/portal/login");
 }
 
 /* ---- assets ---- */

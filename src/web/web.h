@@ -28,6 +28,13 @@ extern const size_t web_routes_count;
  * do nothing and return OP_OK. */
 op_rc web_init(struct op_err *err);
 
+/* GET /survey/{token} (routed by the API's table, src/http/h_surveys.c):
+ * the page behind a survey mail's signed link, rendered from
+ * templates/survey.html in the customer's language; ?score=N records the
+ * rating. 404 for a wrong or forged link, 409 when the survey closed, 422
+ * for a score off the scale. */
+void web_survey_page(struct http_req *r);
+
 /* Frees what web_init made (at shutdown, after the server stopped). */
 void web_release(void);
 

@@ -1,8 +1,10 @@
 // agent.mjs - an agent's day in a real browser (tests/e2e/run starts opora
 // and sets OPORA_URL, CHROMIUM, ARTIFACTS, ROOT): sign in, queue, take a
 // ticket, reply with a macro, a field error, a live update from another
-// agent, escalate; keyboard shortcuts; and no English catalogue text on the
-// Russian pages. Prints "ok ..." / "FAIL ..." and "N passed, N failed".
+// agent, escalate; a second-line agent hands it back; "another agent has
+// this open" between two browsers; merge and link through the forms;
+// keyboard shortcuts and their help (?); and no English catalogue text on
+// the Russian pages. Prints "ok ..." / "FAIL ..." and "N passed, N failed".
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
@@ -160,6 +162,89 @@ try {
   await Promise.all([page.waitForNavigation(), page.locator("#escalate-send").click()]);
   check(!(await page.locator(".error").count()), "escalation accepted");
   await shot(page, "after-escalation");
+
+  // ---- hand back: the second line returns it, with a reason ----
+  const l2 = await browser.newContext({ locale: "ru-RU", viewport: { width: 1280, height: 900 } });
+  const l2page = await l2.newPage();
+  await signIn(l2page, "elena.volkova@opora.demo");
+  await l2page.goto(URL + target);
+  check(await l2page.locator("#handback").isVisible(), "hand-back is offered after an escalation");
+  await l2page.keyboard.press("b");
+  check(await l2page.evaluate(() => document.activeElement.id) === "handback-reason", "b focuses the hand-back reason");
+  await l2page.keyboard.type("Это вопрос первой линии");
+  await Promise.all([l2page.waitForNavigation(), l2page.locator("#handback-send").click()]);
+  check(!(await l2page.locator(".error").count()), "hand-back accepted");
+  await l2.close();
+  await page.goto(URL + target);
+  check(await page.locator("#history").innerText().then((t) => t.includes("Это вопрос первой линии")),
+        "the hand-back and its reason are in the history");
+  check(await page.locator(".meta").innerText().then((t) => t.includes("Исполнитель: Анна Смирнова")),
+        "handed back to the agent who had it");
+  check(!(await page.locator("#handback").count()), "no hand-back offered once handed back");
+
+  // ---- another agent has this open: two browsers on one ticket ----
+  const other = await browser.newContext({ locale: "ru-RU", viewport: { width: 1280, height: 900 } });
+  const opage = await other.newPage();
+  await signIn(opage, "ivan.petrov@opora.demo");
+  await opage.goto(URL + target);
+  let seen = false;
+  try {
+    await opage.locator("#viewers").getByText("Анна Смирнова тоже открыл(а) это обращение").waitFor({ timeout: 20000 });
+    seen = true;
+  } catch (e) { /* checked below */ }
+  check(seen, "the second agent sees that the first has the ticket open");
+  await opage.locator("#reply-body").pressSequentially("Смотрю", { delay: 20 });
+  seen = false;
+  try {
+    await page.locator("#viewers").getByText("Иван Петров тоже открыл(а) это обращение и пишет ответ").waitFor({ timeout: 25000 });
+    seen = true;
+  } catch (e) { /* checked below */ }
+  check(seen, "the first agent sees the second, typing");
+  await shot(page, "ticket-viewers");
+  await shot(opage, "ticket-viewers-other");
+  await other.close();
+
+  // ---- merge through the form: number, confirmation with the subject ----
+  await page.goto(URL + "/queue/group");
+  const hrefs = await page.locator("a.ticket-link").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+  const others = hrefs.filter((h) => h !== target);
+  check(others.length >= 2, "two more tickets in the group queue");
+  const src = others[0], linkTo = others[1];
+  const targetId = target.split("/").pop(), srcId = src.split("/").pop(), linkId = linkTo.split("/").pop();
+  await page.goto(URL + src);
+  await page.keyboard.press("m");
+  check(await page.evaluate(() => document.activeElement.id) === "merge-target", "m focuses the merge field");
+  await page.keyboard.type("99999999");
+  await Promise.all([page.waitForNavigation(), page.locator("#merge-check").click()]);
+  check(await page.locator("#merge-target-error").isVisible() &&
+        await page.locator("#merge-target").inputValue() === "99999999",
+        "merge into a missing ticket: the error at the field, the number kept");
+  await page.locator("#merge-target").fill(targetId);
+  await Promise.all([page.waitForNavigation(), page.locator("#merge-check").click()]);
+  const question = await page.locator("#merge-question").innerText();
+  check(question.includes("№" + targetId) && question.includes("«"), "the confirmation names the target and its subject: " + question);
+  await shot(page, "ticket-merge-confirm");
+  await Promise.all([page.waitForNavigation(), page.locator("#merge-confirm").click()]);
+  check(page.url().endsWith(target), "after the merge: the target's page");
+  check(await page.locator("#history").innerText().then((t) => t.includes("присоединил(а) обращение №" + srcId)),
+        "the merge is in the target's history");
+
+  // ---- link: kind and number ----
+  await page.keyboard.press("l");
+  check(await page.evaluate(() => document.activeElement.id) === "link-ticket", "l focuses the link field");
+  await page.getByLabel("Это обращение", { exact: true }).selectOption("related");
+  await page.locator("#link-ticket").fill(linkId);
+  await Promise.all([page.waitForNavigation(), page.locator("#link-add").click()]);
+  const links = await page.locator("#links").innerText();
+  check(links.includes("связано с") && links.includes("#" + linkId), "the link is listed with its kind: " + links.slice(0, 120));
+  await shot(page, "ticket-links");
+
+  // ---- the shortcuts' help ----
+  await page.keyboard.press("?");
+  check(await page.locator("#keys-help").isVisible(), "? opens the shortcuts");
+  await noEnglish(page, "ticket with the shortcuts");
+  await page.keyboard.press("Escape");
+  check(!(await page.locator("#keys-help").isVisible()), "Esc closes them");
 
   check(cspErrors.filter((e) => /Content Security Policy/i.test(e)).length === 0,
         "no CSP violations: " + cspErrors.join(" | "));

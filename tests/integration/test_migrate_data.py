@@ -8,7 +8,8 @@ import os
 import sqlite3
 import subprocess
 
-from harness import (Failure, Server, check, eq, expect, new_dir, opora, pg_new_database)
+from harness import (ADMIN_EMAIL, ADMIN_PASSWORD, Failure, Server, check, eq, expect, new_dir,
+                     opora, pg_new_database)
 
 SKIP = ("schema_migrations",)
 
@@ -97,3 +98,61 @@ def test_refusals():
     check(r.rc != 0, "without --from: %r" % r)
     r = opora("migrate-data", "--from", "sqlite:/x.db", "--to", "/y.db")
     check(r.rc != 0, "a target that is not PostgreSQL: %r" % r)
+
+
+def test_attachment_files_move_too():
+    """Attachments uploaded on SQLite download byte for byte from a server on
+    the migrated PostgreSQL; the files are checked, a wrong file at the
+    target is replaced, and a second run after a failed one skips what is
+    in place."""
+    import hashlib
+    d = new_dir("migrate-files")
+    db = os.path.join(d, "src.db")
+    src = Server("mig-files-src", db=db, files_dir=db + ".files").start()
+    datas = [os.urandom(200000) + "конец".encode(), b"small file\n"]
+    try:
+        c = src.client()
+        eq(c.login(ADMIN_EMAIL, ADMIN_PASSWORD).status, 200, "admin login on SQLite")
+        ms = [expect(c.post("/attachments", raw=x, ctype="application/pdf",
+                            query={"filename": "f%d.pdf" % i}), 201, what="upload")
+              for i, x in enumerate(datas)]
+    finally:
+        src.stop()
+    files_to = os.path.join(d, "pg-files")
+    # a wrong file where the second one goes (a copy cut short by hand, say)
+    bad = os.path.join(files_to, ms[1]["sha256"][:2], ms[1]["sha256"])
+    os.makedirs(os.path.dirname(bad))
+    with open(bad, "wb") as f:
+        f.write(b"not it")
+    url = pg_new_database()
+    # the records fail (no such database), the files are copied first
+    r = opora("migrate-data", "--from", "sqlite:" + db, "--to", url + "_missing",
+              "--files-to", files_to, timeout=300)
+    check(r.rc != 0, "a missing target database fails: %r" % r)
+    for m, x in zip(ms, datas):
+        with open(os.path.join(files_to, m["sha256"][:2], m["sha256"]), "rb") as f:
+            eq(f.read(), x, "file %s in place after the first run" % m["sha256"][:8])
+    # again, to the right database: the files are there and skipped
+    r = opora("migrate-data", "--from", "sqlite:" + db, "--to", url, "--files-to", files_to,
+              timeout=300)
+    eq(r.rc, 0, "migrate-data (%r)" % r)
+    check("files=2 (copied=0 present=2" in r.out + r.err, "the report counts files: %r" % r)
+    eq(sorted(os.listdir(os.path.join(files_to, "tmp"))), [], "no temporary files left")
+
+    srv = Server("mig-files-pg", db=url, init=False, files_dir=files_to).start()
+    try:
+        c = srv.client()
+        eq(c.login(ADMIN_EMAIL, ADMIN_PASSWORD).status, 200, "admin login on PostgreSQL")
+        for m, x in zip(ms, datas):
+            got = c.get("/attachments/%d/content" % m["id"])
+            expect(got, 200, what="download")
+            eq(hashlib.sha256(got.raw).hexdigest(), m["sha256"], "the same bytes")
+            eq(got.raw, x, "attachment %d downloads identically" % m["id"])
+    finally:
+        srv.stop()
+
+    # a file missing from the source is an error that names it
+    os.remove(os.path.join(db + ".files", ms[0]["sha256"][:2], ms[0]["sha256"]))
+    r = opora("migrate-data", "--from", "sqlite:" + db, "--to", url,
+              "--files-to", os.path.join(d, "elsewhere"), timeout=300)
+    check(r.rc != 0 and ms[0]["sha256"] in r.err, "a missing source file: %r" % r)

@@ -1,13 +1,16 @@
 """The web UI (docs/web.md): sign-in, the agent's queues and ticket page, the
-forms (reply, note, macro, take, escalate, presence) with their field errors,
+forms (reply, note, macro, take, escalate, hand back, merge, links, presence)
+with their field errors, "another agent has this open" (and its expiry),
 escaping of what customers wrote, CSRF, CSP, assets, live updates, and the
 Russian pages holding no English text of the catalogue."""
 
 import http.client
+import json
+import os
 import re
 import urllib.parse
 
-from harness import (PASSWORD, ROOT, TIMEOUT, World, check, eq, expect, uniq)
+from harness import (PASSWORD, ROOT, TIMEOUT, World, check, eq, expect, new_dir, uniq)
 
 
 class Web:
@@ -321,3 +324,193 @@ def test_russian_pages_have_no_english(x):
             if re.search(r"(?<![A-Za-z])%s(?![A-Za-z])" % re.escape(s), text):
                 bad.append("%s: %r" % (path, s))
     check(not bad, "English on Russian pages: %s" % bad[:10])
+
+
+# ---- hand back, merge, links, viewers ----
+
+def test_handback_on_the_page(x):
+    w = x.w
+    l2agent = w.user("agent", level="middle", name="Second Liner", lang="en", groups=[x.l2["id"]])
+    t = w.ticket(group_id=x.l1["id"], assignee_id=x.agent_en.user["id"])
+    web = signed_in(x, client=x.agent_en, lang="en")
+    st, _, page = web.get("/tickets/%d" % t["id"])
+    check('id="handback"' not in page, "no hand-back before an escalation")
+    st, h, _ = web.post("/tickets/%d/escalate" % t["id"], {"group_id": str(x.l2["id"]), "reason": "needs L2"})
+    eq(st, 303, "escalate")
+    web2 = signed_in(x, client=l2agent, lang="en")
+    st, _, page = web2.get("/tickets/%d" % t["id"])
+    eq(st, 200, "the L2 agent sees it")
+    check('id="handback"' in page and x.l1["name"] in text_of(page), "hand-back offered, back to L1")
+    n = len(w.events(t["id"]))
+    st, _, page = web2.post("/tickets/%d/handback" % t["id"], {"reason": "  "})
+    eq(st, 422, "a hand-back without a reason")
+    check('id="handback-reason-error"' in page and 'aria-invalid="true"' in page, "the error at its field")
+    eq(len(w.events(t["id"])), n, "nothing changed")
+    st, _, _ = web2.post("/tickets/%d/handback" % t["id"], {"reason": "not ours"}, with_csrf=False)
+    eq(st, 403, "hand-back without CSRF")
+    st, h, _ = web2.post("/tickets/%d/handback" % t["id"], {"reason": "not ours"})
+    eq(st, 303, "hand back")
+    got = w.get_ticket(t["id"])
+    eq(got["group_id"], x.l1["id"], "back at L1")
+    eq(got["assignee_id"], x.agent_en.user["id"], "with the agent who had it")
+    check(any(e["kind"] == "handed_back" and e["data"] == "not ours" for e in w.events(t["id"])),
+          "the reason is in the history")
+    st, _, page = web.get("/tickets/%d" % t["id"])
+    check('id="handback"' not in page, "no hand-back once handed back")
+    st, _, page = web.post("/tickets/%d/handback" % t["id"], {"reason": "again"})
+    eq(st, 409, "a hand-back of a ticket not escalated")
+    check('id="handback"' in page and 'class="error" role="alert"' in page, "the refusal is shown")
+
+
+def test_merge_confirms_and_keeps_input(x):
+    w = x.w
+    a = w.ticket(group_id=x.l1["id"], subject="Merge source")
+    b = w.ticket(group_id=x.l1["id"], subject="Merge <target>")
+    web = signed_in(x, lang="ru")
+    n = len(w.events(a["id"]))
+    # a ticket that does not exist: field-level, typed value kept, nothing changed
+    st, _, page = web.post("/tickets/%d/merge" % a["id"], {"target_id": "99999999"})
+    eq(st, 404, "merge into a missing ticket")
+    check('id="merge-target-error"' in page and 'value="99999999"' in page, "error at the field, input kept")
+    check("99999999" in text_of(page) and "не существует" in text_of(page), "the error in Russian")
+    st, _, page = web.post("/tickets/%d/merge" % a["id"], {"target_id": "abc"})
+    eq(st, 422, "not a number")
+    check('value="abc"' in page and 'aria-invalid="true"' in page, "kept and marked")
+    st, _, page = web.post("/tickets/%d/merge" % a["id"], {"target_id": str(a["id"])})
+    eq(st, 422, "into itself")
+    eq(len(w.events(a["id"])), n, "nothing changed by refused merges")
+    # the first step shows the target's subject (escaped) and asks to confirm
+    st, _, page = web.post("/tickets/%d/merge" % a["id"], {"target_id": str(b["id"])})
+    eq(st, 200, "check the target")
+    check("Merge &lt;target&gt;" in page and 'id="merge-confirm"' in page, "the subject, escaped, and a confirm button")
+    eq(w.get_ticket(a["id"])["status"], a["status"], "not merged before confirming")
+    st, _, _ = web.post("/tickets/%d/merge" % a["id"], {"target_id": str(b["id"]), "confirm": "1"},
+                        with_csrf=False)
+    eq(st, 403, "merge without CSRF")
+    st, h, _ = web.post("/tickets/%d/merge" % a["id"], {"target_id": str(b["id"]), "confirm": "1"})
+    eq(st, 303, "merge")
+    eq(h["Location"], "/tickets/%d" % b["id"], "on to the target")
+    got = w.get_ticket(a["id"])
+    eq(got["status"], "closed", "the source is closed")
+    check(any(e["kind"] == "merged_into" for e in w.events(a["id"])), "merged_into in the history")
+    # a closed target is refused at the field
+    c = w.ticket(group_id=x.l1["id"])
+    st, _, page = web.post("/tickets/%d/merge" % c["id"], {"target_id": str(a["id"]), "confirm": "1"})
+    eq(st, 409, "into a closed ticket")
+    check('id="merge-target-error"' in page, "at the field")
+
+
+def test_links_add_list_remove(x):
+    w = x.w
+    a = w.ticket(group_id=x.l1["id"], subject="Link one")
+    b = w.ticket(group_id=x.l1["id"], subject="Link <two>")
+    web = signed_in(x, client=x.agent_en, lang="en")
+    st, _, page = web.post("/tickets/%d/links" % a["id"], {"kind": "duplicate_of", "ticket_id": "99999999"})
+    eq(st, 422, "a link to a missing ticket")
+    check('id="link-ticket-error"' in page and 'value="99999999"' in page, "field error, input kept")
+    check('<option value="duplicate_of" selected>' in page, "the kind chosen is kept")
+    st, _, page = web.post("/tickets/%d/links" % a["id"], {"kind": "sideways", "ticket_id": str(b["id"])})
+    eq(st, 422, "an unknown kind")
+    check('id="link-kind-error"' in page, "at the kind")
+    eq(expect(w.admin.get("/tickets/%d/links" % a["id"]), 200)["links"], [], "no link made")
+    st, h, _ = web.post("/tickets/%d/links" % a["id"], {"kind": "duplicate_of", "ticket_id": str(b["id"])})
+    eq(st, 303, "link")
+    links = expect(w.admin.get("/tickets/%d/links" % a["id"]), 200)["links"]
+    eq(len(links), 1, "one link")
+    st, _, page = web.get("/tickets/%d" % a["id"])
+    sec = page[page.index('id="links"'):]
+    check("duplicate of" in sec and "Link &lt;two&gt;" in sec and ("status-new" in sec or "status-open" in sec),
+          "the link with its kind, subject and status")
+    st, _, page = web.get("/tickets/%d" % b["id"])
+    check("duplicated by" in page[page.index('id="links"'):], "seen from the other side")
+    st, h, _ = web.post("/tickets/%d/links/%d/remove" % (a["id"], links[0]["id"]), {})
+    eq(st, 303, "remove the link")
+    eq(expect(w.admin.get("/tickets/%d/links" % a["id"]), 200)["links"], [], "removed")
+    st, _, page = web.post("/tickets/%d/links/%d/remove" % (a["id"], links[0]["id"]), {})
+    eq(st, 404, "removing it again")
+
+
+def _write_clock(path, t):
+    with open(path + ".tmp", "w") as f:
+        f.write(str(int(t)))
+    os.replace(path + ".tmp", path)
+
+
+def test_viewers_notice_and_expiry(x):
+    clock = os.path.join(new_dir("web-clock"), "now")
+    now = 1780000000000
+    _write_clock(clock, now)
+    w = World("web-viewers", env={"OPORA_TEST_CLOCK": clock})
+    try:
+        a1 = w.user("agent", level="junior", name="Viewer One", lang="en")
+        a2 = w.user("agent", level="junior", name="Viewer Two", lang="ru")
+        g = w.group("l1", members=[a1.user["id"], a2.user["id"]])
+        cu = w.user("customer", name="Viewer Customer")
+        t = w.ticket(group_id=g["id"])
+        p = "/tickets/%d/viewers" % t["id"]
+        web1, web2 = Web(w, lang="en"), Web(w, lang="ru")
+        eq(web1.login(a1.user["email"])[0], 303, "sign in 1")
+        eq(web2.login(a2.user["email"])[0], 303, "sign in 2")
+        st, _, body = web1.post(p, {"typing": "0"})
+        eq(st, 200, "first heartbeat")
+        eq(json.loads(body)["viewers"], [], "alone on the page")
+        st, _, _ = web1.post(p, {"typing": "0"}, with_csrf=False)
+        eq(st, 403, "a heartbeat without CSRF")
+        # the second agent's page shows the first at once (rendered by the server)
+        st, _, page = web2.get("/tickets/%d" % t["id"])
+        check("Viewer One тоже открыл(а) это обращение" in text_of(page), "notice on the page")
+        check('id="viewers"' in page and ' hidden' not in page[page.index('id="viewers"'):].split(">", 1)[0],
+              "the notice is shown")
+        st, _, body = web2.post(p, {"typing": "1"})
+        v = json.loads(body)["viewers"]
+        eq([e["user_id"] for e in v], [a1.user["id"]], "2 sees 1")
+        # and the first sees the second, typing, in its own language
+        st, _, body = web1.post(p, {"typing": "0"})
+        v = json.loads(body)["viewers"]
+        eq([(e["user_id"], e["typing"]) for e in v], [(a2.user["id"], True)], "1 sees 2 typing")
+        check("Viewer Two also has this ticket open and is typing" in v[0]["text"], "English text: %r" % v[0]["text"])
+        # no history is written for views
+        check(not any(e["kind"] not in ("created", "changed") for e in w.events(t["id"])), "no events for views")
+        # 30 s later 2 still counts; 41 s after its last beat it is gone
+        _write_clock(clock, now + 30000)
+        st, _, body = web1.post(p, {"typing": "0"})
+        eq(len(json.loads(body)["viewers"]), 1, "still there after 30 s")
+        _write_clock(clock, now + 41000)
+        st, _, body = web1.post(p, {"typing": "0"})
+        eq(json.loads(body)["viewers"], [], "expired after 40 s")
+        st, _, page = web2.get("/tickets/%d" % t["id"])
+        check("Viewer One" in text_of(page), "1 is still there for 2 (it kept beating)")
+        # leaving forgets at once
+        st, _, _ = web1.post(p + "/leave", {})
+        eq(st, 204, "leave")
+        st, _, body = web2.post(p, {"typing": "0"})
+        eq(json.loads(body)["viewers"], [], "1 left")
+        # a customer may not beat; an agent who cannot see the ticket gets 404
+        cweb = Web(w)
+        st, _, _ = cweb.req("POST", "/login", form={"email": cu.user["email"], "password": PASSWORD})
+        check(st == 303 and cweb.cookie, "customer signs in")
+        st, _, _ = cweb.post(p, {"typing": "0"})
+        eq(st, 403, "a customer is refused")
+        other = w.user("agent", level="junior", name="Outsider")
+        w.group("l1", members=[other.user["id"]])
+        oweb = Web(w)
+        eq(oweb.login(other.user["email"])[0], 303, "outsider signs in")
+        st, _, _ = oweb.post(p, {"typing": "0"})
+        check(st in (403, 404), "an agent who cannot see the ticket: %d" % st)
+    finally:
+        w.finish()
+
+
+def test_keyboard_help_and_labels(x):
+    t = x.w.ticket(group_id=x.l1["id"])
+    web = signed_in(x, client=x.agent_en, lang="en")
+    for path in ("/queue/mine", "/tickets/%d" % t["id"]):
+        st, _, page = web.get(path)
+        check('<dialog id="keys-help"' in page and "Keyboard shortcuts" in page, "the help dialog on " + path)
+    # every visible control of the ticket page has a label (or is a button with text)
+    for m in re.finditer(r'<(input|select|textarea)\b([^>]*)>', page):
+        attrs = m.group(2)
+        if 'type="hidden"' in attrs or 'type="radio"' in attrs:
+            continue
+        idm = re.search(r'id="([^"]+)"', attrs)
+        check(idm and ('<label for="%s">' % idm.group(1)) in page, "a label for %s" % m.group(0))

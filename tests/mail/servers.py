@@ -48,8 +48,11 @@ class MailServers:
         os.chmod(self.dir, 0o755)
         self.imap_port, self.lmtp_port, self.smtp_port = free_port(), free_port(), free_port()
         self.imaps_port = free_port()
+        # where opora's LMTP listener is to be (Postfix delivers helpdesk.test there)
+        self.opora_lmtp = os.path.join(self.dir, "opora-lmtp.sock")
         self.values = {"DIR": self.dir, "IMAP_PORT": self.imap_port, "IMAPS_PORT": self.imaps_port,
-                       "LMTP_PORT": self.lmtp_port, "SMTP_PORT": self.smtp_port}
+                       "LMTP_PORT": self.lmtp_port, "SMTP_PORT": self.smtp_port,
+                       "OPORA_LMTP": self.opora_lmtp}
         self.ca_file = self.make_certs(os.path.join(self.dir, "tls"))
         self.dovecot_conf = os.path.join(self.dir, "dovecot.conf")
         fill("dovecot.conf", self.dovecot_conf, self.values)
@@ -126,6 +129,11 @@ class MailServers:
             return open(os.path.join(self.dir, name)).read()[-3000:]
         except OSError:
             return "(no %s)" % name
+
+    def queue(self):
+        """What Postfix holds (postqueue -p), as text."""
+        return subprocess.run(["/usr/sbin/postqueue", "-c", self.pf, "-p"], capture_output=True,
+                              text=True).stdout
 
     def flush(self):
         subprocess.run(["/usr/sbin/postfix", "-c", self.pf, "flush"], capture_output=True)

@@ -120,10 +120,40 @@ static void test_checks(void **state)
     l = levels[0];
     snprintf(l.goals[2].key, sizeof(l.goals[2].key), "%s", l.goals[0].key);
     assert_int_equal(level_plan_check(&l, &err), OP_ERR_INVALID);
-    assert_string_equal(err.field, "goals[2].kpi");
+    assert_string_equal(err.field, "goals[2].key");
     l = levels[0];
     l.bonus_cap_pct = 101;
     assert_int_equal(level_plan_check(&l, &err), OP_ERR_INVALID);
+}
+
+/* The KPI table: every default goal names a known KPI of the right
+ * direction; wrong keys, directions and units name the field. */
+static void test_kpi_checks(void **state)
+{
+    UNUSED(state);
+    struct op_err err;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(level_plan_check_kpis(&levels[i], &err), OP_OK);
+    assert_non_null(motivation_kpi_find("csat_percent"));
+    assert_null(motivation_kpi_find("csat"));
+    assert_non_null(strstr(motivation_kpi_names(), "solved_per_online_hour"));
+    struct level_plan l = levels[0];
+    snprintf(l.goals[2].key, sizeof(l.goals[2].key), "closed");
+    assert_int_equal(level_plan_check_kpis(&l, &err), OP_ERR_INVALID);
+    assert_string_equal(err.field, "goals[2].key");
+    l = levels[0];
+    l.goals[1].target = 450; /* csat_percent is a percentage */
+    l.goals[1].threshold = 300;
+    assert_int_equal(level_plan_check_kpis(&l, &err), OP_ERR_INVALID);
+    assert_string_equal(err.field, "goals[1].target");
+    l = levels[0];
+    l.goals[0].lower_is_better = false; /* response time: less is better */
+    assert_int_equal(level_plan_check_kpis(&l, &err), OP_ERR_INVALID);
+    assert_string_equal(err.field, "goals[0].lower_is_better");
+    l = levels[2];
+    l.goals[1].threshold = -101; /* NPS runs from -100 */
+    assert_int_equal(level_plan_check_kpis(&l, &err), OP_ERR_INVALID);
+    assert_string_equal(err.field, "goals[1].threshold");
 }
 
 int main(void)
@@ -134,6 +164,7 @@ int main(void)
         cmocka_unit_test(test_junior_statements),
         cmocka_unit_test(test_middle_and_senior_statements),
         cmocka_unit_test(test_checks),
+        cmocka_unit_test(test_kpi_checks),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -295,6 +295,8 @@ static void test_malformed_rejected(void **state)
     refused("{{ t MSG_NO_SUCH_THING }}", 1, "unknown message");
     refused("{{ t MSG_ERR_RANGE \"1\" }}", 1, "takes 2");
     refused("{{ t MSG_ERR_REQUIRED x }}", 1, "takes 0");
+    /* a message with {4} cannot be given four arguments by a template */
+    refused("{{ t MSG_CLI_BAD_NUMBER a b c d }}", 1, "at most 3");
     refused("x\n{% include \"nope.html\" %}", 2, "unknown template");
     refused("{% include nope.html %}", 1, NULL);
     refused("{{ \"x }}", 1, "unterminated");
