@@ -118,10 +118,18 @@ clean:
 FUZZ_SRC := src/channels/mail/parse.c src/base/arena.c src/base/buf.c src/base/utf8.c src/base/rc.c \
             src/i18n/i18n.c
 .PHONY: fuzz
-fuzz: build/fuzz/mail_parse
+fuzz: build/fuzz/mail_parse build/fuzz/lmtp_session
 
 build/fuzz/mail_parse: fuzz/mail_parse.c $(FUZZ_SRC)
 	@mkdir -p $(dir $@)
 	@echo "  FUZZ    $@"
 	@clang -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen $(PKGCFLAGS) \
 	    -fsanitize=fuzzer,address,undefined -o $@ fuzz/mail_parse.c $(FUZZ_SRC) $(LIBS)
+
+# the LMTP session reader (lmtp_feed) over any bytes, with tiny limits
+build/fuzz/lmtp_session: fuzz/lmtp_session.c src/channels/mail/lmtp.c $(FUZZ_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@clang -std=c17 -D_GNU_SOURCE -g -O1 -Isrc -Ibuild/gen $(PKGCFLAGS) \
+	    -fsanitize=fuzzer,address,undefined -o $@ fuzz/lmtp_session.c \
+	    src/channels/mail/lmtp.c $(FUZZ_SRC) $(LIBS)

@@ -5,6 +5,7 @@
 #include "base/log.h"
 #include "channels/mail/thread.h"
 #include "core/validate.h"
+#include "store/files.h"
 
 _Thread_local const struct mail_import_ctx *mail_importing;
 
@@ -84,8 +85,9 @@ static const char *body_text(const struct mail_msg *m, enum lang lang, const cha
     return t;
 }
 
-/* Stores the attachments of m as uploaded by who; the ids into ids, notes
- * about those left out (too big) into *notes. */
+/* Records the attachments of m as uploaded by who; the ids into ids, notes
+ * about those left out (too big) into *notes. Their files were written by
+ * mail_prepare: the upload's put finds each there (a hash, no write). */
 static op_rc store_parts(struct app *sub, const struct actor *who, const struct mail_msg *m,
                          enum lang lang, struct arena *a, struct id_list *ids, char **notes)
 {
@@ -381,26 +383,61 @@ op_rc app_mail_reject(struct app *app, const struct mail_source *src, const char
     return mail_write(app, reject_fn, &j);
 }
 
-op_rc app_mail_import(struct app *app, const void *raw, size_t size,
-                      const struct mail_source *src, struct arena *a, struct mail_result *out)
+/* The attachments store_parts will upload: the first 20 of a size it takes. */
+static bool part_wanted(const struct app *app, const struct mail_part *p)
+{
+    return p->size && p->size <= app->cfg.attachment_max;
+}
+
+/* Writes the files before the transaction: inside it, every connection's
+ * file writes and fsyncs would queue behind the one writer. Files of a
+ * message that is then a duplicate, dropped or rolled back stay in the
+ * store unreferenced, as those of a failed upload do: harmless, since the
+ * store is content-addressed and a later message with the same bytes uses
+ * them. Nothing collects unreferenced files today; a collector would have
+ * to spare files younger than the longest import, which writes its files
+ * before the rows that refer to them commit. */
+op_rc mail_prepare(struct app *app, const void *raw, size_t size, struct arena *a,
+                   struct mail_prepared *out)
 {
     struct mail_limits lim;
-    struct mail_msg m;
-    const char *why = "";
-    mail_limits_default(&lim);
     memset(out, 0, sizeof(*out));
-    op_time now = app_now(app);
-    op_rc rc = mail_parse(raw, size, now, &lim, a, &m, &why);
+    out->why = "";
+    out->size = size;
+    mail_limits_default(&lim);
+    op_rc rc = mail_parse(raw, size, app_now(app), &lim, a, &out->m, &out->why);
     if (rc == OP_ERR_TOOBIG || rc == OP_ERR_INVALID) {
-        out->outcome = MAIL_REJECTED;
-        out->reason = why;
-        op_rc wrc = app_mail_reject(app, src, why, size, a);
-        return wrc ? wrc : rc;
+        out->parse_rc = rc;
+        return OP_OK;
     }
     if (rc)
         return rc;
-    struct import_job j = {app, &m, src, a, out, NULL};
-    rc = mail_write(app, import_fn, &j);
+    for (size_t i = 0, n = 0; i < out->m.n_parts && n < 20; i++) {
+        const struct mail_part *p = &out->m.parts[i];
+        char sha[65];
+        if (!part_wanted(app, p))
+            continue;
+        if ((rc = filestore_put(app->files, p->data, p->size, sha)))
+            return rc;
+        n++;
+    }
+    return OP_OK;
+}
+
+op_rc mail_import_prepared(struct app *app, const struct mail_prepared *p,
+                           const struct mail_source *src, struct arena *a,
+                           struct mail_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->reason = "";
+    if (p->parse_rc) {
+        out->outcome = MAIL_REJECTED;
+        out->reason = p->why;
+        op_rc wrc = app_mail_reject(app, src, p->why, p->size, a);
+        return wrc ? wrc : p->parse_rc;
+    }
+    struct import_job j = {app, &p->m, src, a, out, NULL};
+    op_rc rc = mail_write(app, import_fn, &j);
     if (rc == OP_ERR_CONFLICT) {
         /* the same Message-ID committed by another importer meanwhile */
         out->outcome = MAIL_DUPLICATE;
@@ -409,7 +446,19 @@ op_rc app_mail_import(struct app *app, const void *raw, size_t size,
     if (!rc)
         log_info("msg=\"mail imported\" source=\"%s\" outcome=%s ticket=%" PRId64
                  " from=\"%s\"%s%s",
-                 src->name, mail_outcome_name(out->outcome), out->ticket_id, m.from.addr,
+                 src->name, mail_outcome_name(out->outcome), out->ticket_id, p->m.from.addr,
                  *out->reason ? " reason=" : "", out->reason);
     return rc;
+}
+
+op_rc app_mail_import(struct app *app, const void *raw, size_t size,
+                      const struct mail_source *src, struct arena *a, struct mail_result *out)
+{
+    struct mail_prepared p;
+    memset(out, 0, sizeof(*out));
+    out->reason = "";
+    op_rc rc = mail_prepare(app, raw, size, a, &p);
+    if (rc)
+        return rc;
+    return mail_import_prepared(app, &p, src, a, out);
 }

@@ -26,4 +26,34 @@ struct mail_import_ctx {
 };
 extern _Thread_local const struct mail_import_ctx *mail_importing;
 
+/* ---- intake in two steps (mail_in.c) ----
+ * app_mail_import is mail_prepare then mail_import_prepared. The IMAP poll
+ * prepares each fetched message before its batch's transaction, so that
+ * the writer never waits on a file's fsync; mail-in and LMTP go through
+ * app_mail_import. */
+
+/* A message read before its import's transaction. */
+struct mail_prepared {
+    op_rc parse_rc;    /* OP_OK, or OP_ERR_TOOBIG / OP_ERR_INVALID: refused as bad input */
+    const char *why;   /* the reason of a refusal ("" otherwise) */
+    size_t size;       /* of the raw message */
+    struct mail_msg m; /* parsed, when parse_rc is OP_OK */
+};
+
+/* Parses raw[0..size) into *out and writes the files of its attachments
+ * into the files store (content-addressed, fsynced), outside any
+ * transaction: the import's transaction then finds them there. Touches no
+ * database. Returns OP_OK (also for a message refused as bad input: see
+ * out->parse_rc), or OP_ERR_IO / OP_ERR_NOMEM (worth retrying). *out points
+ * into a and into raw: both must outlive mail_import_prepared. */
+op_rc mail_prepare(struct app *app, const void *raw, size_t size, struct arena *a,
+                   struct mail_prepared *out);
+
+/* The rest of app_mail_import for a prepared message: the rejection, or the
+ * transaction (a savepoint inside app->batch_tx) that records the ticket or
+ * comment and its attachment rows. Same results as app_mail_import. */
+op_rc mail_import_prepared(struct app *app, const struct mail_prepared *p,
+                           const struct mail_source *src, struct arena *a,
+                           struct mail_result *out);
+
 #endif

@@ -14,7 +14,6 @@
 #include "app/mail_lmtp.h"
 #include "base/log.h"
 #include "channels/mail/lmtp.h"
-#include "store/files.h"
 
 /* Replies of one pipelined burst; a client that sends more without
  * reading has its session cut short. */
@@ -117,35 +116,9 @@ static bool write_all(int fd, struct buf *out)
     return true;
 }
 
-/* Writes the attachments of raw into the files store on this thread, before
- * the import. The store is content-addressed: the import's own put, inside
- * the writer's transaction, then finds each file there and skips the write
- * and its two fsyncs, so that the connections' file writes overlap instead
- * of queueing behind the one writer (4-5x the messages per second with a
- * quarter of them carrying a file). It costs a second parse of multipart
- * messages; a file whose import fails stays unreferenced, as when an
- * import's transaction is rolled back. */
-static void prestore_parts(struct app *app, const char *raw, size_t len)
-{
-    if (!memmem(raw, len, "ultipart/", 9) && !memmem(raw, len, "ULTIPART/", 9))
-        return; /* not multipart: rarely a file; the import stores it, if any */
-    struct mail_limits lim;
-    struct mail_msg m;
-    const char *why;
-    struct arena a = ARENA_INIT(0);
-    mail_limits_default(&lim);
-    if (mail_parse(raw, len, app_now(app), &lim, &a, &m, &why) == OP_OK) {
-        /* the parts store_parts (mail_in.c) would upload */
-        for (size_t i = 0; i < m.n_parts && i < 20; i++) {
-            char sha[65];
-            if (m.parts[i].size && m.parts[i].size <= app->cfg.attachment_max)
-                (void)filestore_put(app->files, m.parts[i].data, m.parts[i].size, sha);
-        }
-    }
-    arena_release(&a);
-}
-
-/* Imports the message the session holds and answers it. */
+/* Imports the message the session holds and answers it. The import writes
+ * its attachment files on this thread before its transaction (mail_prepare),
+ * so the connections' fsyncs overlap instead of queueing behind the writer. */
 static void deliver(struct lmtp_server *srv, struct lmtp_session *ls, struct buf *out)
 {
     struct arena a = ARENA_INIT(0);
@@ -164,8 +137,6 @@ static void deliver(struct lmtp_server *srv, struct lmtp_session *ls, struct buf
         arena_release(&a);
         return;
     }
-    if (ls->msg.len)
-        prestore_parts(srv->app, ls->msg.p, ls->msg.len);
     rc = app_mail_import(srv->app, ls->msg.p ? ls->msg.p : "", ls->msg.len, &src, &a, &res);
     char text[160];
     if (rc == OP_OK) {

@@ -332,6 +332,7 @@ struct fetched {
     int64_t uid;
     char *raw;   /* NULL: over the size cap, never read whole */
     size_t size;
+    struct mail_prepared prep; /* with raw: parsed, files stored (before the batch) */
 };
 
 struct batch_job {
@@ -345,7 +346,7 @@ struct batch_job {
 };
 
 /* Imports a batch in the writer's transaction, each message in a savepoint
- * of its own (app_mail_import inside batch_tx). A message that fails ends
+ * of its own (mail_import_prepared inside batch_tx). A message that fails ends
  * the batch there: those before it commit, it and the rest are retried. */
 static op_rc batch_fn(struct store_tx *tx, void *arg)
 {
@@ -357,7 +358,7 @@ static op_rc batch_fn(struct store_tx *tx, void *arg)
         struct mail_source src = {j->mb->name, j->mb->id, j->validity, f->uid};
         struct arena ma = ARENA_INIT(0);
         struct mail_result res;
-        op_rc rc = f->raw ? app_mail_import(&sub, f->raw, f->size, &src, &ma, &res)
+        op_rc rc = f->raw ? mail_import_prepared(&sub, &f->prep, &src, &ma, &res)
                           : app_mail_reject(&sub, &src, "too_big", f->size, &ma);
         arena_release(&ma);
         if (rc == OP_ERR_TOOBIG || rc == OP_ERR_INVALID)
@@ -469,6 +470,11 @@ static op_rc poll_one(struct app *app, struct mailbox *mb, size_t *imported)
             goto end;
         } else {
             memcpy(f->raw, raw.p, raw.len);
+            /* parsed and its files written now, outside the batch's transaction */
+            if ((rc = mail_prepare(app, f->raw, f->size, &ba, &f->prep))) {
+                st.error = "cannot store an attachment";
+                goto end;
+            }
         }
         rc = OP_OK;
         nb++;

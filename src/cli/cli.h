@@ -35,6 +35,7 @@ struct config {
     unsigned login_window_s;
     unsigned read_connections;
     bool request_log;
+    unsigned live_streams;     /* live-update streams open at once per node; 0 = none */
     char log_level[16];
     char lmtp_listen[256];     /* "" = no LMTP listener; a unix socket path or host:port */
     char lmtp_recipients[1024]; /* addresses (or @domains) the LMTP listener accepts */

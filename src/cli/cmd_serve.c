@@ -86,6 +86,7 @@ int cmd_serve(int argc, char **argv)
     if (!routes)
         rc = OP_ERR_NOMEM;
     else if (!(rc = web_init(&err))) {
+        web_live_streams_set(c.live_streams);
         memcpy(routes, api_routes, api_routes_count * sizeof(*routes));
         memcpy(routes + api_routes_count, web_routes, web_routes_count * sizeof(*routes));
         rc = http_server_start(&hc, routes, nroutes, api_before, &env.app, &srv, &err);

@@ -25,6 +25,7 @@ static const struct setting {
     S("server", "request_log", K_BOOL, request_log, 0, 0),
     S("server", "read_connections", K_UINT, read_connections, 1, 1024),
     S("server", "public_url", K_STR, public_url, 0, 0),
+    S("server", "live_streams", K_UINT, live_streams, 0, 1000000),
     S("files", "files_dir", K_STR, files_dir, 0, 0),
     S("files", "attachment_max", K_SIZE, attachment_max, 1, 1ull << 32),
     S("security", "agent_scope", K_SCOPE, agent_scope, 0, 0),
@@ -148,6 +149,7 @@ static void defaults(struct config *c)
     c->login_window_s = 900;
     c->read_connections = 0;
     c->request_log = true;
+    c->live_streams = 1000;
     snprintf(c->log_level, sizeof(c->log_level), "info");
 }
 

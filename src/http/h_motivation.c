@@ -1,6 +1,6 @@
 /* h_motivation.c - the motivation system: level plans (/levels), an
  * agent's pay (/users/{id}/pay), the monthly bonus statements
- * (/reports/bonus, JSON or CSV; /reports/bonus/{user_id}), their approval
+ * (/reports/bonus, JSON, CSV, XLSX or PDF; /reports/bonus/{user_id}), their approval
  * (/reports/bonus/approve) and promotion hints (/reports/promotions).
  * Shapes in docs/api.md. */
 #include "base/common.h"
@@ -8,6 +8,7 @@
 #include "app/motivation.h"
 #include "base/buf.h"
 #include "http/apiInt.h"
+#include "report/bonus_table.h"
 
 #define CSV_CAP (4u << 20)
 
@@ -426,20 +427,29 @@ static void bonus_get(struct http_req *r, int64_t user_id)
     struct op_err err = {0};
     struct bonus_month_report m;
     const char *format = http_query(r, "format");
-    if (format && *format && strcmp(format, "csv") != 0 && strcmp(format, "json") != 0) {
-        http_fail(r, OP_ERR_INVALID, "format", MSG_ERR_ENUM, format, "json, csv");
+    struct report_table t;
+    if (format && *format && strcmp(format, "json") != 0 && !api_report_format_known(format)) {
+        http_fail(r, OP_ERR_INVALID, "format", MSG_ERR_ENUM, format, "json, csv, xlsx, pdf");
         return;
     }
     op_rc rc = app_bonus_month(api_app(r), api_actor(r), http_query(r, "month"),
                                http_query(r, "tz"), user_id, r->arena, &m, &err);
     if (failed(r, rc, &err)) return;
-    if (format && !strcmp(format, "csv"))
+    /* csv stays the one-row-per-line file for payroll tools; xlsx and pdf
+     * are the one-row-per-agent table people read (report/bonus_table.h). */
+    if (format && !strcmp(format, "csv")) {
         reply_month_csv(r, &m);
-    else
+    } else if (format && *format && strcmp(format, "json") != 0) {
+        if (report_bonus_table(&m, r->lang, r->arena, &t))
+            http_fail(r, OP_ERR_NOMEM, "", MSG_HTTP_TOO_BIG);
+        else
+            api_reply_report(r, &t, format);
+    } else {
         reply_month(r, 200, &m);
+    }
 }
 
-/* GET /reports/bonus?month=YYYY-MM[&tz=][&format=csv] */
+/* GET /reports/bonus?month=YYYY-MM[&tz=][&format=csv|xlsx|pdf] */
 void h_bonus_report(struct http_req *r)
 {
     bonus_get(r, 0);

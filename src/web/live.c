@@ -31,7 +31,7 @@
 #define LIVE_RETRY_MS 3000
 #define LIVE_KEEPALIVE_MS 25000
 #define LIVE_COALESCE_MS 500
-#define LIVE_MAX_STREAMS 1000 /* the default; OPORA_LIVE_STREAMS sets it */
+#define LIVE_MAX_STREAMS 1000 /* the default; the setting live_streams sets it */
 
 struct live_stream {
     struct live_stream *next, *prev; /* hub.list, under hub.mu */
@@ -58,6 +58,12 @@ static struct {
 } hub = {PTHREAD_MUTEX_INITIALIZER, NULL, 0, 0};
 
 static pthread_once_t hub_once = PTHREAD_ONCE_INIT;
+static long live_max = LIVE_MAX_STREAMS; /* set before the server starts */
+
+void web_live_streams_set(unsigned max)
+{
+    live_max = (long)max;
+}
 
 static int64_t now_ms(void)
 {
@@ -79,10 +85,7 @@ static void hub_tick(void *cls, int64_t last)
 
 static void hub_init(void)
 {
-    const char *v = getenv("OPORA_LIVE_STREAMS");
-    char *end = NULL;
-    long max = v ? strtol(v, &end, 10) : LIVE_MAX_STREAMS;
-    hub.max = v && (*end || max < 0) ? LIVE_MAX_STREAMS : max;
+    hub.max = live_max;
     if (notify_listen(hub_tick, NULL))
         log_error("component=live msg=\"cannot listen to the watcher\"");
 }

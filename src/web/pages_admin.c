@@ -367,7 +367,8 @@ void w_admin_index(struct http_req *r)
         {"/admin/groups", MSG_WEB_ADM_GROUPS},     {"/admin/sla", MSG_WEB_ADM_SLA},
         {"/admin/macros", MSG_WEB_ADM_MACROS},     {"/admin/shifts", MSG_WEB_ADM_SHIFTS},
         {"/admin/channels", MSG_WEB_ADM_CHANNELS},
-        /* ---- levels and pay (motivation): the lead wires them here ---- */
+        /* ---- levels and pay (motivation): pages_admin_levels.c ---- */
+        {"/admin/levels", MSG_WEB_ADM_LEVELS},
     };
     if (!admin_begin(r, &c)) return;
     CHECK(admin_page(&c, MSG_WEB_ADM_TITLE));

@@ -639,7 +639,8 @@ static op_rc exports_values(struct web_ctx *c, const struct lead_query *q)
 
 /* ---- GET /lead ---- */
 
-/* Marks the current tab ("kpi_tab", "team_tab"; "bonus_tab" later). */
+/* Marks the current tab ("kpi_tab", "team_tab"; pages_lead_bonus.c sets
+ * "bonus_tab"). */
 static op_rc tabs_values(struct web_ctx *c, const char *current)
 {
     return tv_set_bool(c->r->arena, c->data, current, true);

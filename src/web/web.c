@@ -92,6 +92,10 @@ const struct http_route web_routes[] = {
     {HTTP_GET, "/lead", w_lead, PUB},
     {HTTP_GET, "/lead/team", w_lead_team, PUB},
     {HTTP_GET, "/lead/charts/{name}", w_lead_chart, PUB},
+    /* the Bonus tab (pages_lead_bonus.c) */
+    {HTTP_GET, "/lead/bonus", w_lead_bonus, PUB},
+    {HTTP_POST, "/lead/bonus/approve", w_lead_bonus_approve, PUB},
+    {HTTP_GET, "/me/bonus", w_me_bonus, PUB}, /* anyone's own statement */
     /* ---- admin (pages_admin.c) ---- */
     {HTTP_GET, "/admin", w_admin_index, PUB},
     {HTTP_GET, "/admin/users", w_admin_users, PUB},
@@ -128,6 +132,10 @@ const struct http_route web_routes[] = {
     {HTTP_GET, "/admin/macros/{id}/delete", w_admin_macro_confirm, PUB},
     {HTTP_POST, "/admin/macros/{id}/delete", w_admin_macro_delete, PUB},
     {HTTP_GET, "/admin/sla", w_admin_sla, PUB},
+    /* levels and pay (pages_admin_levels.c) */
+    {HTTP_GET, "/admin/levels", w_admin_levels, PUB},
+    {HTTP_POST, "/admin/levels", w_admin_levels_save, PUB},
+    {HTTP_POST, "/admin/levels/pay", w_admin_pay_save, PUB},
     {HTTP_POST, "/admin/sla/policies", w_admin_policy_create, PUB},
     {HTTP_GET, "/admin/sla/policies/new", w_admin_policy_new, PUB},
     {HTTP_GET, "/admin/sla/policies/{id}", w_admin_policy_edit, PUB},

@@ -35,6 +35,11 @@ op_rc web_init(struct op_err *err);
  * for a score off the scale. */
 void web_survey_page(struct http_req *r);
 
+/* The most live-update streams (/live) this node holds open at once (the
+ * setting live_streams; 1000 unless set); past it a page polls instead.
+ * Call before the server takes requests. */
+void web_live_streams_set(unsigned max);
+
 /* Frees what web_init made (at shutdown, after the server stopped). */
 void web_release(void);
 

@@ -151,6 +151,10 @@ void w_portal_back(struct http_req *r);
 void w_lead(struct http_req *r);
 void w_lead_chart(struct http_req *r);
 void w_lead_team(struct http_req *r);
+/* pages_lead_bonus.c (team lead: the Bonus tab) */
+void w_lead_bonus(struct http_req *r);
+void w_lead_bonus_approve(struct http_req *r);
+void w_me_bonus(struct http_req *r);
 /* pages_admin.c (admin) */
 /* ---- admin: pages_admin*.c ---- */
 /* pages_admin.c, pages_admin_groups.c */
@@ -200,6 +204,11 @@ void w_admin_calendar_new(struct http_req *r);
 void w_admin_calendar_create(struct http_req *r);
 void w_admin_calendar_edit(struct http_req *r);
 void w_admin_calendar_update(struct http_req *r);
+
+/* pages_admin_levels.c (admin: levels and pay) */
+void w_admin_levels(struct http_req *r);
+void w_admin_levels_save(struct http_req *r);
+void w_admin_pay_save(struct http_req *r);
 
 /* What the admin pages share (pages_admin.c). Every admin page is the one
  * template admin_page.html: a title, a notice, tables, links and forms

@@ -1,8 +1,10 @@
 // lead.mjs - the team lead's pages in Chromium over the demo database: the
 // dashboard with its tiles and charts (the SVG images load), sorting, the
 // CSV download (checked), a refused period shown again with the error at its
-// field, the team page, an agent refused, and no English catalogue text on
-// the Russian pages. Prints "ok ..." / "FAIL ..." and "N passed, N failed".
+// field, the team page, the Bonus tab (its XLSX downloaded and unzipped),
+// an agent refused, and no English catalogue text on the Russian pages.
+// Prints "ok ..." / "FAIL ..." and "N passed, N failed".
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
 
@@ -141,6 +143,26 @@ try {
   check(await page.locator("#rota").count() === 1, "the rota section");
   await noEnglish(page, "team");
   await shot(page, "lead-team");
+
+  // the Bonus tab: last month's statements, then the XLSX with the session
+  await Promise.all([page.waitForNavigation(), page.locator("nav.lead-tabs a[href='/lead/bonus']").click()]);
+  check((await page.locator("h1").innerText()) === "Бонусы за месяц", "the Bonus tab");
+  check(await page.locator("nav.lead-tabs a[href='/lead/bonus'][aria-current=page]").count() === 1,
+        "the Bonus tab is marked current");
+  const statements = page.locator("article.bonus-statement");
+  check(await statements.count() > 0, "statements: " + await statements.count());
+  const agent = (await page.locator("article.bonus-statement h3 .data").first().innerText()).trim();
+  check(/₽/.test(await page.locator("#bonus-summary").innerText()), "the summary in roubles");
+  await noEnglish(page, "bonus");
+  await shot(page, "lead-bonus");
+  const xlsxLink = page.locator("#exports a[data-format=xlsx]");
+  const [xdl] = await Promise.all([page.waitForEvent("download"), xlsxLink.click()]);
+  const xfile = `${ART}/lead-bonus.xlsx`;
+  await xdl.saveAs(xfile);
+  check(readFileSync(xfile).subarray(0, 4).toString("latin1") === "PK\x03\x04", "the XLSX is a zip");
+  check(/^bonus-\d{4}-\d{2}\.xlsx$/.test(xdl.suggestedFilename()), "file name " + xdl.suggestedFilename());
+  const sheet = execFileSync("unzip", ["-p", xfile, "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"]).toString("utf8");
+  check(agent.length > 0 && sheet.includes(agent), `the sheet has the agent ${agent}`);
 
   check(consoleErrors.length === 0, "no CSP violations: " + consoleErrors.slice(0, 3).join(" | "));
 
