@@ -39,7 +39,7 @@ async function noEnglish(page, name) {
   // what people wrote (macro names, subjects, messages) is data, not the UI
   const text = await page.evaluate(() => {
     const b = document.body.cloneNode(true);
-    b.querySelectorAll("#reply-macro option, .body, .ticket-link, h1").forEach((e) => e.remove());
+    b.querySelectorAll("#reply-macro option, .body, .ticket-link, h1, .data").forEach((e) => e.remove());
     return b.innerText;
   });
   const found = [];

@@ -100,6 +100,8 @@ def text_of(html):
     """The visible text of a page: no tags, no script, entities decoded."""
     import html as h
     html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
+    # what people wrote or are called (class "data") is not the UI's text
+    html = re.sub(r'(?s)<(\w+)\b[^>]*\bclass="(?:[^"]*\s)?data(?:\s[^"]*)?"[^>]*>.*?</\1>', " ", html)
     return h.unescape(re.sub(r"<[^>]+>", " ", html))
 
 
