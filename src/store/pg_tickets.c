@@ -540,13 +540,17 @@ op_rc pg_ticket_search(struct store_tx *tt, const char *query, const struct tick
              "WITH fq AS (SELECT to_tsquery('opora', ?) AS q), "
              "m AS MATERIALIZED (SELECT id, min(rank) AS rank FROM ("
              "(SELECT t.id, -ts_rank(t.search, fq.q) AS rank FROM tickets t, fq "
-             "WHERE t.search @@ fq.q ORDER BY t.id DESC LIMIT %d) UNION ALL ",
+             "WHERE t.search @@ to_tsquery('opora', ?) ORDER BY t.id + 0 DESC LIMIT %d) "
+             "UNION ALL ",
              SEARCH_CANDIDATES);
+    pg_q_text(&q, match);
     pg_q_text(&q, match);
     pg_q_sql(&q,
              "(SELECT c.ticket_id, -0.5 * ts_rank(c.search, fq.q) FROM comments c, fq "
-             "WHERE c.search @@ fq.q%s ORDER BY c.id DESC LIMIT %d)) x GROUP BY id) ",
+             "WHERE c.search @@ to_tsquery('opora', ?)%s ORDER BY c.id + 0 DESC LIMIT %d)) x "
+             "GROUP BY id) ",
              scope->public_only ? " AND c.public = 1" : "", SEARCH_CANDIDATES);
+    pg_q_text(&q, match);
     pg_q_sql(&q, "SELECT " TICKET_COLS ", m.rank FROM m JOIN tickets t ON t.id = m.id WHERE true");
     if (!ticket_where(&q, f, scope, a) && q.rc == OP_OK) {
         out->v = arena_alloc(a, sizeof(*out->v));
@@ -557,10 +561,13 @@ op_rc pg_ticket_search(struct store_tx *tt, const char *query, const struct tick
     pg_q_int(&q, (int64_t)f->limit + 1);
     pg_q_int(&q, offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
     if ((rc = pg_q_stmt(&q, &st))) goto end;
-    /* A cached statement's generic plan does not know the words: it walks
-     * the primary key backwards testing every row for a match, seconds on a
-     * million tickets when the words are rare together. Plan each search
-     * for its own words (for this transaction only). */
+    /* The planner must see the words: the match is written out in each
+     * WHERE (not taken from the fq row, which it cannot estimate) and each
+     * search is planned for its own words, not by a cached generic plan.
+     * Otherwise it walks the primary key backwards testing every row:
+     * seconds on a million tickets when the words are rare together. The
+     * "+ 0" keeps it off that walk for common words too: the GIN index and
+     * a top-N sort of its matches are faster than hoping for early hits. */
     struct pg_stmt custom;
     pg_st_init(&custom, "SET LOCAL plan_cache_mode = force_custom_plan");
     if ((rc = pg_run(tx, &custom, NULL, "search plan"))) goto end;
