@@ -54,6 +54,12 @@ void auth_changed(struct app *app);
  * rest, and of later lists when *action_id is passed in as 0 and set here. */
 op_rc tx_append_events(struct store_tx *tx, struct event_list *l, int64_t *action_id);
 
+/* The newest event id of the whole log into *all and, when who (not NULL)
+ * may see ticket ticket_id, of that ticket into *ticket (0 otherwise: an
+ * invisible ticket reads as one without events). */
+op_rc tx_event_last(struct store_tx *tx, struct app *app, const struct actor *who,
+                    int64_t ticket_id, int64_t *all, int64_t *ticket);
+
 /* Loads ticket id if who may see it; OP_ERR_NOTFOUND (with a message) if
  * it does not exist or who may not see it. */
 op_rc tx_visible_ticket(struct store_tx *tx, const struct app *app, const struct actor *who,

@@ -39,17 +39,7 @@ struct last_job {
 static op_rc last_fn(struct store_tx *tx, void *arg)
 {
     struct last_job *j = arg;
-    struct arena a = ARENA_INIT(0);
-    struct ticket t;
-    struct op_err err = {0};
-    op_rc rc = tx->ops->event_last(tx, ENTITY_TICKET, 0, j->all);
-    *j->ticket = 0;
-    /* an invisible ticket reads as one without events: nothing leaks */
-    if (!rc && j->who && j->ticket_id > 0 &&
-        !tx_visible_ticket(tx, j->app, j->who, j->ticket_id, &a, &t, &err))
-        rc = tx->ops->event_last(tx, ENTITY_TICKET, j->ticket_id, j->ticket);
-    arena_release(&a);
-    return rc;
+    return tx_event_last(tx, j->app, j->who, j->ticket_id, j->all, j->ticket);
 }
 
 op_rc app_live_last(struct app *app, const struct actor *who, int64_t ticket_id, int64_t *all,

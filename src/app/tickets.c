@@ -496,6 +496,21 @@ op_rc app_event_list(struct app *app, const struct actor *who, int64_t ticket_id
     return app_run(app, true, event_list_fn, &j);
 }
 
+op_rc tx_event_last(struct store_tx *tx, struct app *app, const struct actor *who,
+                    int64_t ticket_id, int64_t *all, int64_t *ticket)
+{
+    struct arena a = ARENA_INIT(0);
+    struct ticket t;
+    struct op_err err = {0};
+    op_rc rc = tx->ops->event_last(tx, ENTITY_TICKET, 0, all);
+    *ticket = 0;
+    /* an invisible ticket reads as one without events: nothing leaks */
+    if (!rc && who && ticket_id > 0 && !tx_visible_ticket(tx, app, who, ticket_id, &a, &t, &err))
+        rc = tx->ops->event_last(tx, ENTITY_TICKET, ticket_id, ticket);
+    arena_release(&a);
+    return rc;
+}
+
 struct last_job {
     struct app *app;
     const struct actor *who;
@@ -505,16 +520,7 @@ struct last_job {
 static op_rc last_fn(struct store_tx *tx, void *arg)
 {
     struct last_job *j = arg;
-    struct arena a = ARENA_INIT(0);
-    struct ticket t;
-    struct op_err err = {0};
-    op_rc rc = tx->ops->event_last(tx, ENTITY_TICKET, 0, j->all);
-    *j->ticket = 0;
-    if (!rc && j->ticket_id > 0 &&
-        !tx_visible_ticket(tx, j->app, j->who, j->ticket_id, &a, &t, &err))
-        rc = tx->ops->event_last(tx, ENTITY_TICKET, j->ticket_id, j->ticket);
-    arena_release(&a);
-    return rc;
+    return tx_event_last(tx, j->app, j->who, j->ticket_id, j->all, j->ticket);
 }
 
 op_rc app_event_last(struct app *app, const struct actor *who, int64_t ticket_id, int64_t *all,
