@@ -96,6 +96,12 @@ $(B)/bench/%: bench/%.c $(B)/libopora.a
 	@echo "  BENCH   $@"
 	@$(CC) $(CFLAGS) -o $@ $< $(B)/libopora.a $(LIBS) $(LDSAN)
 
+# libc only and static: it is also the cheapest process this machine starts (--noop)
+$(B)/bench/spawn: bench/spawn.c
+	@mkdir -p $(dir $@)
+	@echo "  BENCH   $@"
+	@$(CC) $(CFLAGS_BASE) -O2 -static -o $@ $<
+
 bench: $(BENCH_BIN)
 
 unit-bins: $(UNIT_BIN)

@@ -13,6 +13,7 @@ struct mail_config {
     const char *domain;
     int64_t poll_ms;
     int64_t retry_ms;
+    size_t imap_connections; /* fetching at once per mailbox (1-16) */
 };
 
 /* The settings from the environment, read once. */

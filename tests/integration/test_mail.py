@@ -68,6 +68,8 @@ def setup():
     env = {"OPORA_SMTP_URL": "smtp://127.0.0.1:%d" % x.ms.smtp_port, "OPORA_MAIL_FROM": SUPPORT,
            "OPORA_TEST_CLOCK": x.clock.path,
            "OPORA_MAIL_POLL_MS": 300, "OPORA_MAIL_RETRY_MS": 300,
+           # a big poll fetches on 3 connections (test_imap_bulk_on_several_connections)
+           "OPORA_IMAP_CONNECTIONS": 3,
            # the test CA: IMAPS/STARTTLS certificates are verified against it
            "OPORA_MAIL_CA_FILE": x.ms.ca_file}
     try:
@@ -100,11 +102,13 @@ def swaks(x, subject, body, frm=CUSTOMER, to=SUPPORT, headers=()):
     check(r.returncode == 0, "swaks failed: %s" % r.stdout[-500:])
 
 
-def tickets_with(x, subject, timeout=20):
+def tickets_with(x, subject, timeout=20, prefix=None):
+    """The tickets titled subject (or, with prefix, whose subject starts with it)."""
     end = time.time() + timeout
     while time.time() < end:
         d = expect(x.w.admin.get("/tickets", query={"limit": 100}), 200)
-        found = [t for t in d["tickets"] if t["subject"] == subject]
+        found = [t for t in d["tickets"]
+                 if (t["subject"].startswith(prefix) if prefix else t["subject"] == subject)]
         if found:
             return found
         time.sleep(0.2)
@@ -473,6 +477,51 @@ def untrusted_tls_server(port_box, stop):
         except (OSError, ssl.SSLError):
             pass
     srv.close()
+
+
+def test_imap_bulk_on_several_connections(x):
+    """70 messages waiting in a mailbox: fetched on 3 connections at once,
+    each imported once (a repeated Message-ID dropped), all flagged seen."""
+    box = "bulk@example.test"
+    im = imaplib.IMAP4("127.0.0.1", x.ms.imap_port)
+    im.login(box, MailServers.PASSWORD)
+    tag = uniq("Bulk ")
+    for i in range(70):
+        mid = "<%s-%d@example.test>" % (tag.replace(" ", "-"), 0 if i == 69 else i)
+        att = ""
+        raw = ("From: bulk%d@example.org\r\nTo: %s\r\nSubject: %s %d\r\nMessage-ID: %s\r\n"
+               "MIME-Version: 1.0\r\n" % (i % 7, box, tag, i, mid))
+        if i % 5 == 0:  # some with an attachment, written by the fetchers
+            att = ("--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: "
+                   "attachment; filename=\"f%d.bin\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                   "%s\r\n" % (i, __import__("base64").b64encode(os.urandom(600)).decode()))
+            raw += ('Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
+                    "Content-Type: text/plain; charset=UTF-8\r\n\r\nbody %d\r\n%s--b--\r\n" % (i, att))
+        else:
+            raw += "Content-Type: text/plain; charset=UTF-8\r\n\r\nbody %d\r\n" % i
+        im.append("INBOX", None, None, raw.encode())
+    b = expect(x.w.admin.post("/mail/mailboxes", {
+        "name": "bulk", "url": "imap://127.0.0.1:%d/INBOX" % x.ms.imap_port,
+        "username": box, "password": MailServers.PASSWORD}), 201)
+    try:
+        line = x.w.srv.wait_for_lines(lambda ls: [l for l in ls if "mailbox polled" in l
+                                                  and 'mailbox="bulk"' in l], timeout=60)
+        check(line, "no poll of the bulk mailbox in the log")
+        check("imported=70 connections=3" in line[0], "one poll, 3 connections: %r" % line[0])
+        subjects = {}
+        for t in tickets_with(x, None, prefix=tag):
+            subjects[t["subject"]] = subjects.get(t["subject"], 0) + 1
+        eq(sorted(subjects), sorted("%s %d" % (tag, i) for i in range(69)),
+           "each message a ticket, the repeated Message-ID dropped")
+        eq(set(subjects.values()), {1}, "each imported once")
+        im.select("INBOX", readonly=True)
+        _, unseen = im.uid("SEARCH", None, "UNSEEN")
+        eq(unseen[0].split(), [], "every message flagged seen once committed")
+        _, allm = im.uid("SEARCH", None, "ALL")
+        eq(len(allm[0].split()), 70, "none lost on the server")
+    finally:
+        im.logout()
+        x.w.admin.delete("/mail/mailboxes/%d" % b["id"])
 
 
 def test_imaps_and_starttls_verified(x):

@@ -31,7 +31,7 @@ def fill(name, dst, values):
         f.write(text)
 
 class MailServers:
-    USERS = ["support", "customer", "agent", "agent2", "other", "tls"]
+    USERS = ["support", "customer", "agent", "agent2", "other", "tls", "bulk"]
     PASSWORD = "secret"
 
     def __init__(self, root):
