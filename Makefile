@@ -62,11 +62,11 @@ $(B)/obj/gen/%.o: build/gen/%.c
 	@echo "  CC      $<"
 	@$(CC) $(CFLAGS) -c -o $@ $<
 
-build/gen/migrations_sqlite.c: tools/embed-sql $(sort $(wildcard src/store/migrations/sqlite/*.sql))
+build/gen/migrations_sqlite.c: tools/embed-sql $(sort $(wildcard src/store/migrations/sqlite/*.sql)) src/store/migrations/sqlite
 	@mkdir -p $(dir $@)
 	@tools/embed-sql sqlite src/store/migrations/sqlite > $@.tmp && mv $@.tmp $@
 
-build/gen/migrations_pg.c: tools/embed-sql $(sort $(wildcard src/store/migrations/pg/*.sql))
+build/gen/migrations_pg.c: tools/embed-sql $(sort $(wildcard src/store/migrations/pg/*.sql)) src/store/migrations/pg
 	@mkdir -p $(dir $@)
 	@tools/embed-sql pg src/store/migrations/pg > $@.tmp && mv $@.tmp $@
 
@@ -75,11 +75,12 @@ build/gen/migrations_pg.c: tools/embed-sql $(sort $(wildcard src/store/migration
 WEB_TEMPLATES := $(sort $(wildcard src/web/templates/*.html))
 WEB_ASSETS    := $(sort $(wildcard src/web/assets/*)) node_modules/htmx.org/dist/htmx.min.js
 
-build/gen/web_templates.c: tools/embed-templates $(WEB_TEMPLATES)
+# the folders too: a new file older than the generated one still counts
+build/gen/web_templates.c: tools/embed-templates $(WEB_TEMPLATES) src/web/templates
 	@mkdir -p $(dir $@)
 	@tools/embed-templates web_templates $(WEB_TEMPLATES) > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
-build/gen/web_assets.c: tools/embed-templates $(WEB_ASSETS)
+build/gen/web_assets.c: tools/embed-templates $(WEB_ASSETS) src/web/assets
 	@mkdir -p $(dir $@)
 	@tools/embed-templates web_assets $(WEB_ASSETS) > $@.$$$$.tmp && mv $@.$$$$.tmp $@
 
