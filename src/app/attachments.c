@@ -74,6 +74,14 @@ op_rc app_attachment_upload(struct app *app, const struct actor *who, const char
                             const char *content_type, const void *data, size_t size,
                             struct arena *a, struct attachment *out, struct op_err *err)
 {
+    return attachment_add(app, who, filename, content_type, data, size, NULL, a, out, err);
+}
+
+op_rc attachment_add(struct app *app, const struct actor *who, const char *filename,
+                     const char *content_type, const void *data, size_t size,
+                     const char *stored_sha256, struct arena *a, struct attachment *out,
+                     struct op_err *err)
+{
     char *name = NULL;
     op_rc rc = check_filename(filename, a, &name, err);
     if (rc)
@@ -91,7 +99,9 @@ op_rc app_attachment_upload(struct app *app, const struct actor *who, const char
                                .uploader_id = who->id,
                                .created_at = app_now(app)};
     /* the bytes first: a row never points at a file that is not there */
-    if ((rc = filestore_put(app->files, data, size, out->sha256)))
+    if (stored_sha256)
+        snprintf(out->sha256, sizeof(out->sha256), "%s", stored_sha256);
+    else if ((rc = filestore_put(app->files, data, size, out->sha256)))
         return op_fail(err, rc, NULL, MSG_NONE);
     struct att_job j = {app, who, 0, a, out, err};
     return app_run(app, false, att_insert_fn, &j);

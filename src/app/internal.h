@@ -104,4 +104,13 @@ enum via via_of_channel(enum channel ch);
  * result; the usual shape of every app call. */
 op_rc app_run(struct app *app, bool read_only, store_fn fn, void *arg);
 
+/* app_attachment_upload, for bytes already in the files store under
+ * stored_sha256 (written and fsynced by the caller, e.g. mail_prepare):
+ * the checks and the row, without hashing and storing them again. NULL
+ * stored_sha256: stores them first, as the upload does. */
+op_rc attachment_add(struct app *app, const struct actor *who, const char *filename,
+                     const char *content_type, const void *data, size_t size,
+                     const char *stored_sha256, struct arena *a, struct attachment *out,
+                     struct op_err *err);
+
 #endif

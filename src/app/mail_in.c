@@ -19,6 +19,7 @@ const char *mail_outcome_name(enum mail_outcome o)
 struct import_job {
     struct app *app;
     const struct mail_msg *m;
+    char *const *sha256;      /* of m's parts stored by mail_prepare */
     const struct mail_source *src;
     struct arena *a;
     struct mail_result *out;
@@ -87,9 +88,10 @@ static const char *body_text(const struct mail_msg *m, enum lang lang, const cha
 
 /* Records the attachments of m as uploaded by who; the ids into ids, notes
  * about those left out (too big) into *notes. Their files were written by
- * mail_prepare: the upload's put finds each there (a hash, no write). */
+ * mail_prepare, under sha256[i]. */
 static op_rc store_parts(struct app *sub, const struct actor *who, const struct mail_msg *m,
-                         enum lang lang, struct arena *a, struct id_list *ids, char **notes)
+                         char *const *sha256, enum lang lang, struct arena *a,
+                         struct id_list *ids, char **notes)
 {
     ids->v = m->n_parts ? arena_alloc(a, m->n_parts * sizeof(int64_t)) : NULL;
     ids->n = 0;
@@ -100,8 +102,8 @@ static op_rc store_parts(struct app *sub, const struct actor *who, const struct 
         const struct mail_part *p = &m->parts[i];
         struct attachment at;
         struct op_err err = {0};
-        op_rc rc = app_attachment_upload(sub, who, p->filename, p->content_type, p->data, p->size,
-                                         a, &at, &err);
+        op_rc rc = attachment_add(sub, who, p->filename, p->content_type, p->data, p->size,
+                                  sha256 ? sha256[i] : NULL, a, &at, &err);
         if (rc == OP_ERR_TOOBIG || rc == OP_ERR_INVALID) {
             char sz[24], note[512];
             snprintf(sz, sizeof(sz), "%zu", p->size);
@@ -230,7 +232,7 @@ static op_rc import_fn(struct store_tx *tx, void *arg)
 
     struct id_list att_ids;
     char *notes;
-    if ((rc = store_parts(&sub, &who, m, lang, a, &att_ids, &notes)))
+    if ((rc = store_parts(&sub, &who, m, j->sha256, lang, a, &att_ids, &notes)))
         return rc;
 
     mail_importing = &ctx;
@@ -412,6 +414,8 @@ op_rc mail_prepare(struct app *app, const void *raw, size_t size, struct arena *
     }
     if (rc)
         return rc;
+    if (out->m.n_parts && !(out->sha256 = arena_alloc(a, out->m.n_parts * sizeof(char *))))
+        return OP_ERR_NOMEM;
     for (size_t i = 0, n = 0; i < out->m.n_parts && n < 20; i++) {
         const struct mail_part *p = &out->m.parts[i];
         char sha[65];
@@ -419,6 +423,8 @@ op_rc mail_prepare(struct app *app, const void *raw, size_t size, struct arena *
             continue;
         if ((rc = filestore_put(app->files, p->data, p->size, sha)))
             return rc;
+        if (!(out->sha256[i] = arena_strdup(a, sha)))
+            return OP_ERR_NOMEM;
         n++;
     }
     return OP_OK;
@@ -436,7 +442,7 @@ op_rc mail_import_prepared(struct app *app, const struct mail_prepared *p,
         op_rc wrc = app_mail_reject(app, src, p->why, p->size, a);
         return wrc ? wrc : p->parse_rc;
     }
-    struct import_job j = {app, &p->m, src, a, out, NULL};
+    struct import_job j = {app, &p->m, p->sha256, src, a, out, NULL};
     op_rc rc = mail_write(app, import_fn, &j);
     if (rc == OP_ERR_CONFLICT) {
         /* the same Message-ID committed by another importer meanwhile */

@@ -39,6 +39,7 @@ struct mail_prepared {
     const char *why;   /* the reason of a refusal ("" otherwise) */
     size_t size;       /* of the raw message */
     struct mail_msg m; /* parsed, when parse_rc is OP_OK */
+    char **sha256;     /* [i]: part i's file in the files store, NULL if not stored */
 };
 
 /* Parses raw[0..size) into *out and writes the files of its attachments
