@@ -4,7 +4,9 @@
 
 #include "base/log.h"
 #include "base/rng.h"
+#include "base/tz.h"
 #include "app/sla.h"
+#include "core/calendar.h"
 #include "demo/demo.h"
 #include "demo/demo_data.h"
 
@@ -37,8 +39,12 @@ static op_time minutes(struct rng *r, unsigned lo, unsigned hi)
 
 enum step_kind {
     S_CREATE, S_TRIAGE, S_REPLY, S_MACRO, S_NOTE, S_CUSTOMER_REPLY, S_PENDING, S_ESCALATE,
-    S_HANDBACK, S_SOLVE, S_CLOSE, S_LINK, S_MERGE
+    S_HANDBACK, S_SOLVE, S_ANSWER, S_CLOSE, S_LINK, S_MERGE
 };
+
+/* S_MACRO's other: which of make_macros' macros (the greeting is the one
+ * in the ticket's language) */
+enum { MACRO_GREETING = 0, MACRO_SOLVED = 3 };
 
 struct step {
     op_time at;
@@ -56,6 +62,7 @@ struct planned {
     uint8_t channel, priority;
     int64_t id;       /* once created */
     bool closed;
+    bool around_clock; /* staff act on it at any hour (see at_work) */
 };
 
 struct gen {
@@ -73,6 +80,7 @@ struct gen {
     struct planned *tickets;
     struct step *steps;
     size_t nsteps, capsteps;
+    struct calendar cal; /* the hours staff work: the SLA policies' calendar */
     op_time clock;
     op_time fired_at;  /* SLA timers fired up to here, as the replay goes */
     struct demo_summary *sum;
@@ -113,8 +121,108 @@ static int pick_staff(struct gen *g, unsigned group_bit, enum staff_level level)
     return n ? found[rng_below(&g->r, (size_t)n)] : 1;
 }
 
+/* ---- when people act ---- */
+
+/* The moment `ms` of work after t. Staff work the hours of the SLA calendar
+ * (Moscow 5/2 with the Russian holidays, g->cal): the KPI and SLA clocks
+ * run on that calendar, so a team that answered at night would show a
+ * business-time response of zero. Tickets worked around the clock (urgent
+ * ones, whose policy is 24/7, and a few taken by whoever is on duty) go on
+ * calendar time. */
+static op_time at_work(const struct gen *g, const struct planned *p, op_time t, op_time ms)
+{
+    if (p->around_clock)
+        return t + ms;
+    op_time w = cal_add(&g->cal, t, ms);
+    return w == OP_TIME_NEVER ? t + ms : w;
+}
+
+/* The first response, in working time from creation: mostly well inside
+ * the targets of make_sla (30 min urgent, 1 h high, 4 h standard), with a
+ * tail that breaches them. */
+static op_time first_response_delay(struct rng *r, unsigned priority)
+{
+    unsigned d = rng_below(r, 100);
+    if (priority == PRIO_URGENT)
+        return d < 85 ? minutes(r, 3, 25) : minutes(r, 25, 90);
+    if (priority == PRIO_HIGH)
+        return d < 70 ? minutes(r, 5, 40) : d < 92 ? minutes(r, 40, 75) : minutes(r, 75, 240);
+    return d < 45 ? minutes(r, 5, 60) : d < 80 ? minutes(r, 60, 180)
+         : d < 94 ? minutes(r, 180, 300) : minutes(r, 300, 960);
+}
+
+/* From the last reply to the solve of a ticket that took more than one
+ * contact, in working time: mostly the same or the next day, some a week or
+ * more (a fix to wait for), so the team has a backlog at any moment. */
+static op_time solve_delay(struct rng *r)
+{
+    unsigned d = rng_below(r, 100);
+    return d < 55 ? minutes(r, 30, 480) : d < 85 ? minutes(r, 480, 2400) : minutes(r, 2400, 7200);
+}
+
+/* ---- the life of one ticket ---- */
+
+/* The ways a ticket goes, as cumulative percentages of tickets (what a
+ * first-line team sees; the rest are escalated): most are answered and
+ * solved in one reply, which with the reopens gives a first-contact
+ * resolution of about 60 %. */
+enum { PATH_FIRST_CONTACT = 64, PATH_NEEDS_INFO = 76, PATH_CONVERSATION = 86 };
+
+#define STEP(at, kind, who, other)                                                              \
+    do {                                                                                        \
+        if ((rc = add_step(g, (at), i, &seq, (kind), (who), (other))))                          \
+            return rc;                                                                          \
+    } while (0)
+
+/* A staff reply that is not the solution: the greeting macro or a text. */
+static op_rc acknowledge(struct gen *g, uint32_t i, uint32_t *seq, op_time t, int who)
+{
+    bool macro = chance(&g->r, 35);
+    return add_step(g, t, i, seq, macro ? S_MACRO : S_REPLY, who, MACRO_GREETING);
+}
+
+/* Escalation from L1 to L2, sometimes on to Development and back,
+ * sometimes bounced back to L1; a ticket L2 took itself goes to Development.
+ * *owner: who has the ticket, before and after; *t_io: the time of the last
+ * step. */
+static op_rc escalate(struct gen *g, struct planned *p, uint32_t i, uint32_t *seq_io,
+                      op_time *t_io, int *owner, bool at_l2)
+{
+    struct rng *r = &g->r;
+    uint32_t seq = *seq_io;
+    op_time t = *t_io;
+    op_rc rc;
+    int taker = *owner;
+    if (!at_l2) {
+        int l2 = pick_staff(g, 2, LEVEL_MIDDLE);
+        t = at_work(g, p, t, minutes(r, 10, 240));
+        STEP(t, S_ESCALATE, taker, l2);
+        *owner = l2;
+        t = at_work(g, p, t, minutes(r, 20, 480));
+        STEP(t, S_REPLY, l2, 0);
+    }
+    if (at_l2 || chance(r, 30)) {
+        int dev = pick_staff(g, 4, LEVEL_SENIOR);
+        t = at_work(g, p, t, minutes(r, 60, 960));
+        STEP(t, S_ESCALATE, *owner, dev);
+        t = at_work(g, p, t, minutes(r, 30, 300));
+        STEP(t, S_NOTE, dev, 0); /* what they found, before they hand it back */
+        t = at_work(g, p, t, minutes(r, 240, 2400));
+        STEP(t, S_HANDBACK, dev, 0); /* back to the L2 agent who sent it */
+    }
+    if (!at_l2 && chance(r, 15)) { /* a bounce back to L1 */
+        t = at_work(g, p, t, minutes(r, 10, 300));
+        STEP(t, S_HANDBACK, *owner, 0);
+        *owner = taker;
+    }
+    *seq_io = seq;
+    *t_io = t;
+    return OP_OK;
+}
+
 /* The life of one ticket. Times only move forward; steps after now are not
- * taken, so recent tickets are still open. */
+ * taken, so recent tickets are still open. Customers write at any hour;
+ * staff act in working time (at_work). */
 static op_rc plan_ticket(struct gen *g, uint32_t i, op_time t)
 {
     struct rng *r = &g->r;
@@ -141,91 +249,86 @@ static op_rc plan_ticket(struct gen *g, uint32_t i, op_time t)
     static const uint8_t prios[] = {PRIO_LOW, PRIO_LOW, PRIO_NORMAL, PRIO_NORMAL, PRIO_NORMAL,
                                     PRIO_NORMAL, PRIO_NORMAL, PRIO_HIGH, PRIO_HIGH, PRIO_URGENT};
     p->priority = prios[rng_below(r, sizeof(prios))];
+    p->around_clock = p->priority == PRIO_URGENT || chance(r, 4);
+    /* nobody takes calls out of hours: those customers write instead */
+    if (p->channel == CH_PHONE && !p->around_clock && !cal_is_working(&g->cal, t))
+        p->channel = CH_EMAIL;
+    bool phone = p->channel == CH_PHONE;
 
-    int l1 = pick_staff(g, 1, LEVEL_JUNIOR), owner = l1;
-    int grp = 0;
-    if ((rc = add_step(g, t, i, &seq, S_CREATE, p->channel == CH_PHONE ? l1 : -1, 0)))
-        return rc;
-    if (p->channel != CH_PHONE) {
-        t += minutes(r, 2, 90);
-        if ((rc = add_step(g, t, i, &seq, S_TRIAGE, l1, 0)))
-            return rc;
-    }
-    t += minutes(r, 3, 150);
-    if ((rc = add_step(g, t, i, &seq, chance(r, 30) ? S_MACRO : S_REPLY, owner, 0)))
-        return rc;
-    if (chance(r, 20) && (rc = add_step(g, t + minutes(r, 1, 20), i, &seq, S_NOTE, owner, 0)))
-        return rc;
+    /* second-line questions (some of the high and urgent ones) go straight to
+     * L2, so its agents have first contacts of their own too */
+    bool to_l2 = !phone && p->priority >= PRIO_HIGH && chance(r, 30);
+    int owner = to_l2 ? pick_staff(g, 2, LEVEL_MIDDLE) : pick_staff(g, 1, LEVEL_JUNIOR);
+    op_time created = t;
+    STEP(t, S_CREATE, phone ? owner : -1, 0);
+    /* the first response counts from creation; triage comes before it */
+    op_time fr = first_response_delay(r, p->priority);
+    if (!phone)
+        STEP(at_work(g, p, created, fr * (10 + rng_below(r, 50)) / 100), S_TRIAGE, owner,
+             to_l2 ? 1 : 0);
+    t = at_work(g, p, created, fr);
+    if (dup_of >= 0) /* the team lead sees every group */
+        return add_step(g, t, i, &seq, S_MERGE, 1, dup_of);
 
-    /* escalation to L2, sometimes on to Development and back */
-    if (chance(r, 22)) {
-        t += minutes(r, 10, 240);
-        int l2 = pick_staff(g, 2, LEVEL_MIDDLE);
-        if ((rc = add_step(g, t, i, &seq, S_ESCALATE, owner, l2)))
+    unsigned path = rng_below(r, 100);
+    if (path < PATH_FIRST_CONTACT) {
+        /* answered and solved in one reply; a call is often wrapped up with
+         * the English "solved" macro */
+        if (phone && !demo_templates[p->tmpl].ru && chance(r, 50))
+            STEP(t, S_MACRO, owner, MACRO_SOLVED);
+        else
+            STEP(t, S_ANSWER, owner, 0);
+    } else if (path < PATH_NEEDS_INFO) {
+        /* asks for details; the customer sends them, some only days later */
+        STEP(t, S_PENDING, owner, 0);
+        unsigned d = rng_below(r, 100);
+        t += d < 40   ? minutes(r, 20, 480)
+             : d < 75 ? minutes(r, 480, 4320)
+                      : minutes(r, 4320, 14400);
+        STEP(t, S_CUSTOMER_REPLY, -1, 0);
+        /* not solved at once: the agent answers the customer meanwhile */
+        op_time solve = solve_delay(r);
+        if (solve > 240 * MIN_MS)
+            STEP(at_work(g, p, t, minutes(r, 5, 180)), S_REPLY, owner, 0);
+        t = at_work(g, p, t, solve);
+        STEP(t, S_SOLVE, owner, 0);
+    } else {
+        if ((rc = acknowledge(g, i, &seq, t, owner)))
             return rc;
-        owner = l2, grp = 1;
-        t += minutes(r, 20, 600);
-        if ((rc = add_step(g, t, i, &seq, S_REPLY, owner, 0)))
-            return rc;
-        if (chance(r, 30)) {
-            t += minutes(r, 60, 1440);
-            int dev = pick_staff(g, 4, LEVEL_SENIOR);
-            if ((rc = add_step(g, t, i, &seq, S_ESCALATE, owner, dev)) ||
-                (rc = add_step(g, t + minutes(r, 30, 300), i, &seq, S_NOTE, dev, 0)))
-                return rc;
-            t += minutes(r, 240, 4320);
-            if ((rc = add_step(g, t, i, &seq, S_HANDBACK, dev, 0)))
-                return rc;
+        if (chance(r, 25)) { /* before anything else: an escalation hides it from them */
+            t = at_work(g, p, t, minutes(r, 1, 20));
+            STEP(t, S_NOTE, owner, 0);
         }
-        if (chance(r, 15)) { /* a bounce back to L1 */
-            t += minutes(r, 10, 300);
-            if ((rc = add_step(g, t, i, &seq, S_HANDBACK, owner, 0)))
-                return rc;
-            owner = l1, grp = 0;
+        if (path < PATH_CONVERSATION) {
+            /* a conversation of a round or two */
+            for (unsigned k = 1 + rng_below(r, 2); k > 0; k--) {
+                t += minutes(r, 30, 1440);
+                STEP(t, S_CUSTOMER_REPLY, -1, 0);
+                t = at_work(g, p, t, minutes(r, 5, 240));
+                STEP(t, S_REPLY, owner, 0);
+            }
+        } else if ((rc = escalate(g, p, i, &seq, &t, &owner, to_l2))) {
+            return rc;
         }
+        t = at_work(g, p, t, solve_delay(r));
+        STEP(t, S_SOLVE, owner, 0);
     }
-    /* waiting for the customer */
-    if (chance(r, 35)) {
-        t += minutes(r, 5, 120);
-        if ((rc = add_step(g, t, i, &seq, S_PENDING, owner, 0)))
-            return rc;
-        t += minutes(r, 30, 2880);
-        if ((rc = add_step(g, t, i, &seq, S_CUSTOMER_REPLY, -1, 0)))
-            return rc;
-    }
-    if (chance(r, 35)) {
-        t += minutes(r, 30, 1440);
-        if ((rc = add_step(g, t, i, &seq, S_CUSTOMER_REPLY, -1, 0)) ||
-            (rc = add_step(g, t + minutes(r, 5, 240), i, &seq, S_REPLY, owner, 0)))
-            return rc;
-        t += minutes(r, 5, 240);
-    }
-    /* related tickets and duplicates of a recent one */
-    /* the team lead sees every group: merges duplicates, links related ones */
-    if (dup_of >= 0 &&
-        (rc = add_step(g, t + minutes(r, 1, 60), i, &seq, S_MERGE, 1, dup_of)))
-        return rc;
-    if (dup_of < 0 && i > 10 && chance(r, 2) &&
-        (rc = add_step(g, t + minutes(r, 1, 60), i, &seq, S_LINK, 1, (int)(i - 1 - rng_below(r, 10)))))
-        return rc;
-    /* solved - most within a day, some after days - sometimes reopened,
-     * closed four days later */
-    unsigned d = rng_below(r, 100);
-    t += d < 60 ? minutes(r, 20, 1440) : d < 90 ? minutes(r, 1440, 7200) : minutes(r, 7200, 28800);
-    if ((rc = add_step(g, t, i, &seq, S_SOLVE, owner, 0)))
-        return rc;
-    if (chance(r, 8)) {
+    /* related tickets: the team lead links one of the tickets just before */
+    if (i > 10 && chance(r, 2))
+        STEP(at_work(g, p, t, minutes(r, 1, 60)), S_LINK, 1, (int)(i - 1 - rng_below(r, 10)));
+    /* the problem comes back: the customer's reply reopens it */
+    if (chance(r, 7)) {
         t += minutes(r, 60, 4320);
-        if ((rc = add_step(g, t, i, &seq, S_CUSTOMER_REPLY, -1, 0)))
-            return rc;
-        t += minutes(r, 10, 600);
-        if ((rc = add_step(g, t, i, &seq, S_SOLVE, owner, 0)))
-            return rc;
+        STEP(t, S_CUSTOMER_REPLY, -1, 0);
+        t = at_work(g, p, t, minutes(r, 10, 480));
+        STEP(t, S_SOLVE, owner, 0);
     }
+    /* closed by the system four days after the solve */
     t += 4 * DAY_MS + minutes(r, 0, 600);
-    (void)grp;
     return add_step(g, t, i, &seq, S_CLOSE, -2, 0);
 }
+
+#undef STEP
 
 static int time_cmp(const void *a, const void *b)
 {
@@ -550,7 +653,7 @@ static op_rc run_step(struct gen *g, const struct step *s, struct arena *a)
     }
     case S_TRIAGE: {
         struct ticket_input in = {.set = TF_GROUP | TF_ASSIGNEE | TF_PRIORITY | TF_ADD_TAGS,
-                                  .group_id = g->group_ids[0], .assignee_id = who->id,
+                                  .group_id = g->group_ids[s->other], .assignee_id = who->id,
                                   .priority = p->priority};
         in.add_tags.v = (char **)&tp->tag;
         in.add_tags.n = 1;
@@ -572,8 +675,9 @@ static op_rc run_step(struct gen *g, const struct step *s, struct arena *a)
     case S_MACRO: {
         struct comment *cs;
         size_t n;
-        rc = app_macro_apply(g->app, who, p->id, g->macro_ids[ru ? 0 : 1], false, a, &t, &cs, &n,
-                             &err);
+        int64_t macro = s->other == MACRO_SOLVED ? g->macro_ids[MACRO_SOLVED]
+                                                 : g->macro_ids[ru ? 0 : 1];
+        rc = app_macro_apply(g->app, who, p->id, macro, false, a, &t, &cs, &n, &err);
         break;
     }
     case S_PENDING: {
@@ -600,10 +704,13 @@ static op_rc run_step(struct gen *g, const struct step *s, struct arena *a)
                                       ru),
                                  a, &t, &err);
         break;
-    case S_SOLVE: {
+    case S_SOLVE:
+    case S_ANSWER: { /* the answer that solves it at once, or the closing words */
         struct ticket_input in = {.set = TF_STATUS, .status = STATUS_SOLVED};
         struct comment_input c = {
-            .body = text(demo_solutions, demo_solutions_count, s->text, ru), .public = true};
+            .body = s->kind == S_ANSWER ? text(demo_answers, demo_answers_count, s->text, ru)
+                                        : text(demo_solutions, demo_solutions_count, s->text, ru),
+            .public = true};
         struct comment cm;
         rc = app_ticket_update(g->app, who, p->id, &in, &c, a, &t, &cm, &err);
         break;
@@ -685,6 +792,10 @@ op_rc demo_generate(struct app *app, const struct demo_options *o, struct demo_s
     app->clock = demo_clock;
     app->clock_ctx = &g;
 
+    const struct tz *moscow;
+    if ((rc = tz_load("Europe/Moscow", &moscow)) ||
+        (rc = cal_preset("ru-production", moscow, &g.cal)))
+        goto end;
     op_time span = (op_time)o->days * DAY_MS;
     op_time start = o->now - span;
     g.clock = start - DAY_MS; /* people and settings exist before the first ticket */

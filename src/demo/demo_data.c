@@ -190,3 +190,24 @@ const char *const demo_solutions[][2] = {
      "Готово, изменения внесены. Спасибо за терпение!"},
 };
 COUNT(demo_solutions);
+
+/* answers that solve a request in the first reply */
+const char *const demo_answers[][2] = {
+    {"Thank you for writing. This is under Settings - Account: I have checked that it works for "
+     "your account. If anything is unclear, just reply to this message.",
+     "Спасибо за обращение! Это делается в разделе «Настройки — Учётная запись»; я проверил(а), "
+     "что у вас всё работает. Если что-то непонятно — просто ответьте на это письмо."},
+    {"We have fixed this on our side: please refresh the page and try again. If the problem "
+     "comes back, just reply to this message.",
+     "Мы исправили это на нашей стороне: обновите, пожалуйста, страницу и попробуйте ещё раз. "
+     "Если проблема вернётся — просто ответьте на это письмо."},
+    {"I have reset it for you and the new settings are already in place. Reply to this message "
+     "if you need anything else.",
+     "Я сбросил(а) настройку, новые параметры уже действуют. Если понадобится что-то ещё — "
+     "ответьте на это письмо."},
+    {"Step-by-step instructions are in the \"Getting started\" section of our help center; I "
+     "have also switched the option on for you.",
+     "Пошаговая инструкция — в разделе «Начало работы» справочного центра; опцию я уже включил(а) "
+     "для вас."},
+};
+COUNT(demo_answers);

@@ -48,5 +48,7 @@ extern const char *const demo_pending_asks[][2];
 extern const size_t demo_pending_asks_count;
 extern const char *const demo_solutions[][2];
 extern const size_t demo_solutions_count;
+extern const char *const demo_answers[][2];
+extern const size_t demo_answers_count;
 
 #endif
