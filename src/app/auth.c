@@ -37,8 +37,7 @@ bool password_verify(const char *hash, const char *password)
            crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
 }
 
-/* A new secret as base64url text (from a) and the hash it is stored under. */
-static op_rc new_secret(const char *prefix, struct arena *a, char **text, uint8_t hash[32])
+op_rc secret_new(const char *prefix, struct arena *a, char **text, uint8_t hash[32])
 {
     uint8_t raw[SECRET_BYTES];
     char b64[sodium_base64_ENCODED_LEN(SECRET_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
@@ -47,13 +46,28 @@ static op_rc new_secret(const char *prefix, struct arena *a, char **text, uint8_
     *text = arena_printf(a, "%s%s", prefix, b64);
     if (!*text)
         return OP_ERR_NOMEM;
-    crypto_generichash(hash, 32, (const uint8_t *)*text, strlen(*text), NULL, 0);
+    sodium_memzero(raw, sizeof(raw));
+    secret_hash(*text, hash);
     return OP_OK;
 }
 
-static void secret_hash(const char *text, uint8_t hash[32])
+void secret_hash(const char *text, uint8_t hash[32])
 {
     crypto_generichash(hash, 32, (const uint8_t *)text, strlen(text), NULL, 0);
+}
+
+op_rc session_new(struct app *app, int64_t user_id, struct arena *a, char **token, char **csrf,
+                  uint8_t hash[32], struct session *s)
+{
+    uint8_t unused[32];
+    op_time now = app_now(app);
+    op_rc rc = secret_new("", a, token, hash);
+    if (!rc) rc = secret_new("", a, csrf, unused);
+    if (rc) return rc;
+    *s = (struct session){.user_id = user_id, .created_at = now,
+                          .expires_at = now + app->cfg.session_ttl_ms, .last_seen_at = now};
+    snprintf(s->csrf, sizeof(s->csrf), "%s", *csrf);
+    return OP_OK;
 }
 
 /* Fills an actor for user u (groups, organization sharing) inside tx. */
@@ -184,17 +198,10 @@ op_rc app_login(struct app *app, const char *email, const char *password, const 
     }
     ratelimit_reset(app->logins, ekey);
 
-    char *csrf_text;
-    uint8_t unused[32];
-    if ((rc = new_secret("", a, session_token, j.hash)) ||
-        (rc = new_secret("", a, &csrf_text, unused)))
+    if ((rc = session_new(app, j.user.id, a, session_token, csrf, j.hash, &j.s)))
         return rc;
-    j.s = (struct session){.user_id = j.user.id, .created_at = now,
-                           .expires_at = now + app->cfg.session_ttl_ms, .last_seen_at = now};
-    snprintf(j.s.csrf, sizeof(j.s.csrf), "%s", csrf_text);
     if ((rc = app_run(app, false, session_create_fn, &j)))
         return op_fail(err, rc, NULL, MSG_NONE);
-    *csrf = csrf_text;
     *user = j.user;
     user->password_hash = "";
     return OP_OK;
@@ -384,7 +391,7 @@ op_rc app_token_create(struct app *app, const struct actor *who, int64_t user_id
         return rc;
     struct token_job j = {.app = app, .who = who, .user_id = user_id, .out = out, .a = a,
                           .err = err};
-    if ((rc = new_secret(TOKEN_PREFIX, a, secret, j.hash)))
+    if ((rc = secret_new(TOKEN_PREFIX, a, secret, j.hash)))
         return rc;
     *out = (struct api_token){.user_id = user_id, .name = (char *)name, .created_at = app_now(app)};
     return app_run(app, false, token_create_fn, &j);

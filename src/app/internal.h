@@ -113,4 +113,20 @@ op_rc attachment_add(struct app *app, const struct actor *who, const char *filen
                      const char *stored_sha256, struct arena *a, struct attachment *out,
                      struct op_err *err);
 
+/* ---- secrets (auth.c) ---- */
+
+/* A new secret: prefix and 32 random bytes in base64url, as text from a;
+ * hash: what it is stored under (secret_hash). OP_ERR_NOMEM. */
+op_rc secret_new(const char *prefix, struct arena *a, char **text, uint8_t hash[32]);
+
+/* The hash (BLAKE2b-256) every secret of opora is stored under: sessions,
+ * API tokens, portal and account links. The text itself is never stored. */
+void secret_hash(const char *text, uint8_t hash[32]);
+
+/* A new session of user_id from now: its token and CSRF token as text
+ * (from a), the hash the token is stored under, and *s to insert with it.
+ * OP_ERR_NOMEM. */
+op_rc session_new(struct app *app, int64_t user_id, struct arena *a, char **token, char **csrf,
+                  uint8_t hash[32], struct session *s);
+
 #endif

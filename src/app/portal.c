@@ -3,13 +3,13 @@
  *
  * A link's secret is 32 random bytes (base64url) shown only in the mail;
  * the store keeps its BLAKE2b hash, so neither a copy of the database nor a
- * guessed string signs anyone in. Used once: marking it used and creating
- * the session are one transaction. */
+ * guessed string signs anyone in. Opening a link only asks "sign in as
+ * ...?" (mail scanners open every link they see); the answer uses it.
+ * Used once: marking it used and creating the session are one transaction. */
 #include "base/common.h"
 
 #include <ctype.h>
 #include <pthread.h>
-#include <sodium.h>
 
 #include "app/internal.h"
 #include "app/mail_int.h"
@@ -23,7 +23,6 @@
 #include "store/store_survey.h"
 
 #define LINK_PREFIX "pm_"
-#define LINK_BYTES 32
 
 /* ---- asking for a link ---- */
 
@@ -48,7 +47,7 @@ struct link_job {
     struct arena *a;
     uint8_t hash[32];         /* the link's */
     uint8_t session_hash[32]; /* the new session's (signing in) */
-    const char *secret;
+    char *secret;
     bool no_mail; /* a customer asked, but mail is not configured */
     struct user u;
     struct session s;
@@ -78,7 +77,9 @@ static op_rc link_request_fn(struct store_tx *tx, void *arg)
     size_t n = strlen(base);
     while (n && base[n - 1] == '/')
         n--;
-    char *link = arena_printf(j->a, "%.*s/portal/magic/%s", (int)n, base, j->secret);
+    /* the secret in the query, not the path: the access log writes paths,
+     * and a link is no longer used up by opening it */
+    char *link = arena_printf(j->a, "%.*s/portal/magic?token=%s", (int)n, base, j->secret);
     char minutes[16], subject[256], body[2048];
     snprintf(minutes, sizeof(minutes), "%lld", (long long)(PORTAL_LINK_TTL_MS / 60000));
     const char *args[3] = {j->u.name ? j->u.name : "", link ? link : "", minutes};
@@ -124,16 +125,8 @@ op_rc app_portal_link_request(struct app *app, const char *email, int *retry_aft
 
     struct arena a = ARENA_INIT(1u << 20);
     struct link_job j = {.app = app, .email = email, .a = &a};
-    uint8_t raw[LINK_BYTES];
-    char b64[sodium_base64_ENCODED_LEN(LINK_BYTES, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2base64(b64, sizeof(b64), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    op_rc rc = OP_OK;
-    if (!(j.secret = arena_printf(&a, LINK_PREFIX "%s", b64))) {
-        rc = OP_ERR_NOMEM;
-        goto end;
-    }
-    crypto_generichash(j.hash, 32, (const uint8_t *)j.secret, strlen(j.secret), NULL, 0);
+    op_rc rc = secret_new(LINK_PREFIX, &a, &j.secret, j.hash);
+    if (rc) goto end;
     if ((rc = app_run(app, false, link_request_fn, &j))) {
         op_fail(err, rc, NULL, MSG_NONE);
         goto end;
@@ -145,39 +138,72 @@ op_rc app_portal_link_request(struct app *app, const char *email, int *retry_aft
         log_warn("msg=\"portal sign-in link not made: SMTP is not configured\" user=%" PRId64,
                  j.u.id);
 end:
-    sodium_memzero(raw, sizeof(raw));
     arena_release(&a);
     return rc;
 }
 
 /* ---- signing in with a link ---- */
 
-static op_rc link_login_fn(struct store_tx *tx, void *arg)
+/* The store's key of a link: the hash of its secret. OP_ERR_NOTFOUND for
+ * a string that cannot be one of ours (no store read for it). */
+static op_rc link_hash(const char *token, uint8_t hash[32], struct op_err *err)
 {
-    struct link_job *j = arg;
-    op_time now = app_now(j->app);
+    if (!token || strncmp(token, LINK_PREFIX, sizeof(LINK_PREFIX) - 1) != 0 || strlen(token) > 128)
+        return op_fail(err, OP_ERR_NOTFOUND, NULL, MSG_PORTAL_LINK_INVALID);
+    secret_hash(token, hash);
+    return OP_OK;
+}
+
+static op_rc link_fail(op_rc rc, struct op_err *err)
+{
+    enum msg_id m = rc == OP_ERR_NOTFOUND   ? MSG_PORTAL_LINK_INVALID
+                    : rc == OP_ERR_CONFLICT ? MSG_PORTAL_LINK_USED
+                    : rc == OP_ERR_AUTH     ? MSG_PORTAL_LINK_EXPIRED
+                                            : MSG_NONE;
+    return op_fail(err, rc, NULL, m);
+}
+
+/* Reads the link of j->hash and its user into j: OP_OK when it may sign
+ * in now. Shared by the check and the sign-in, so the two never disagree. */
+static op_rc link_valid(struct store_tx *tx, struct link_job *j)
+{
     op_rc rc = tx->ops->portal->magic_get(tx, j->hash, &j->l);
     if (rc) return rc;
     if (j->l.used_at) return OP_ERR_CONFLICT;
-    if (j->l.expires_at <= now) return OP_ERR_AUTH;
+    if (j->l.expires_at <= app_now(j->app)) return OP_ERR_AUTH;
     if ((rc = tx->ops->user_get(tx, j->l.user_id, j->a, &j->u)))
         return rc == OP_ERR_NOTFOUND ? OP_ERR_AUTH : rc;
     if (j->u.role != ROLE_CUSTOMER || !j->u.active) return OP_ERR_AUTH;
+    return OP_OK;
+}
+
+static op_rc link_check_fn(struct store_tx *tx, void *arg)
+{
+    return link_valid(tx, arg);
+}
+
+op_rc app_portal_link_check(struct app *app, const char *token, struct arena *a, struct user *user,
+                            struct op_err *err)
+{
+    struct link_job j = {.app = app, .a = a};
+    op_rc rc = link_hash(token, j.hash, err);
+    if (rc) return rc;
+    if ((rc = app_run(app, true, link_check_fn, &j))) return link_fail(rc, err);
+    *user = j.u;
+    user->password_hash = "";
+    return OP_OK;
+}
+
+static op_rc link_login_fn(struct store_tx *tx, void *arg)
+{
+    struct link_job *j = arg;
+    op_rc rc = link_valid(tx, j);
+    if (rc) return rc;
     /* a second request with the same link loses here (NOTFOUND: used) */
-    if ((rc = tx->ops->portal->magic_use(tx, j->l.id, now)))
+    if ((rc = tx->ops->portal->magic_use(tx, j->l.id, app_now(j->app))))
         return rc == OP_ERR_NOTFOUND ? OP_ERR_CONFLICT : rc;
     j->s.user_id = j->u.id;
     return tx->ops->session_insert(tx, j->session_hash, &j->s);
-}
-
-/* A random secret as base64url text from a. */
-static char *random_text(struct arena *a)
-{
-    uint8_t raw[32];
-    char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-    randombytes_buf(raw, sizeof(raw));
-    sodium_bin2base64(b64, sizeof(b64), raw, sizeof(raw), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-    return arena_strdup(a, b64);
 }
 
 op_rc app_portal_link_login(struct app *app, const char *token, struct arena *a,
@@ -185,29 +211,12 @@ op_rc app_portal_link_login(struct app *app, const char *token, struct arena *a,
                             struct op_err *err)
 {
     struct link_job j = {.app = app, .a = a};
-    op_time now = app_now(app);
-    uint8_t link_hash[32];
-    if (!token || strncmp(token, LINK_PREFIX, sizeof(LINK_PREFIX) - 1) != 0 || strlen(token) > 128)
-        return op_fail(err, OP_ERR_NOTFOUND, NULL, MSG_PORTAL_LINK_INVALID);
-    crypto_generichash(link_hash, 32, (const uint8_t *)token, strlen(token), NULL, 0);
-    char *stok = random_text(a), *ctok = random_text(a);
-    if (!stok || !ctok) return op_fail(err, OP_ERR_NOMEM, NULL, MSG_NONE);
-    /* the session is stored under the hash of its own token, as app_login's */
-    crypto_generichash(j.session_hash, 32, (const uint8_t *)stok, strlen(stok), NULL, 0);
-    j.s = (struct session){
-        .created_at = now, .expires_at = now + app->cfg.session_ttl_ms, .last_seen_at = now};
-    snprintf(j.s.csrf, sizeof(j.s.csrf), "%s", ctok);
-    memcpy(j.hash, link_hash, 32);
-    op_rc rc = app_run(app, false, link_login_fn, &j);
-    if (rc) {
-        enum msg_id m = rc == OP_ERR_NOTFOUND   ? MSG_PORTAL_LINK_INVALID
-                        : rc == OP_ERR_CONFLICT ? MSG_PORTAL_LINK_USED
-                        : rc == OP_ERR_AUTH     ? MSG_PORTAL_LINK_EXPIRED
-                                                : MSG_NONE;
-        return op_fail(err, rc, NULL, m);
-    }
-    *session_token = stok;
-    *csrf = ctok;
+    op_rc rc = link_hash(token, j.hash, err);
+    if (rc) return rc;
+    /* the user is known inside the transaction (link_login_fn sets it) */
+    if ((rc = session_new(app, 0, a, session_token, csrf, j.session_hash, &j.s)))
+        return op_fail(err, rc, NULL, MSG_NONE);
+    if ((rc = app_run(app, false, link_login_fn, &j))) return link_fail(rc, err);
     *user = j.u;
     user->password_hash = "";
     log_info("msg=\"portal sign-in\" user=%" PRId64 " by=link link=%" PRId64, j.u.id, j.l.id);

@@ -22,6 +22,13 @@
 op_rc app_portal_link_request(struct app *app, const char *email, int *retry_after_s,
                               struct op_err *err);
 
+/* Checks a mailed link without using it, for the page that asks "sign in
+ * as ...?": mail scanners open every link in a message, so opening one
+ * must change nothing. *user is filled from a (password hash blanked).
+ * Changes nothing; the same errors as app_portal_link_login. */
+op_rc app_portal_link_check(struct app *app, const char *token, struct arena *a, struct user *user,
+                            struct op_err *err);
+
 /* Signs in with a mailed link: marks it used and creates a session as
  * app_login does (session token and CSRF token from a; *user filled).
  * OP_ERR_NOTFOUND for an unknown or forged link, OP_ERR_CONFLICT for one

@@ -36,6 +36,7 @@
 #include "store/store_motivation.h"
 #include "store/store_viewers.h"
 #include "store/store_portal.h"
+#include "store/store_account.h"
 #include "store/pg_copy.h"
 #include "store/store_sla.h"
 #include "store/store_team.h"
@@ -1273,4 +1274,5 @@ const struct store_ops pg_store_ops = {
     .motivation = &pg_motivation_ops,
     .viewers = &pg_viewers_ops,
     .portal = &pg_portal_ops,
+    .account = &pg_account_ops,
 };

@@ -69,6 +69,7 @@ static const char *const COPY_ORDER[] = {
     "bonus_months",
     "bonus_statements",
     "portal_magic_links",
+    "account_tokens",
 };
 /* Rows the PostgreSQL migrations make themselves, replaced by the copy (the
  * keys must be the same, or the links already mailed would stop working). */

@@ -24,6 +24,7 @@
 #include "store/store_motivation.h"
 #include "store/store_viewers.h"
 #include "store/store_portal.h"
+#include "store/store_account.h"
 #include "store/sqliteInt.h"
 #include "store/store_team.h"
 #include "store/store_mail.h"
@@ -1205,4 +1206,5 @@ const struct store_ops sqlite_store_ops = {
     .motivation = &sqlite_motivation_ops,
     .viewers = &sqlite_viewers_ops,
     .portal = &sqlite_portal_ops,
+    .account = &sqlite_account_ops,
 };

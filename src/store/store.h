@@ -41,6 +41,7 @@ struct store_survey_ops;
 struct store_motivation_ops;
 struct store_viewers_ops;
 struct store_portal_ops;
+struct store_account_ops;
 
 /* Every backend's transaction handle starts with this. */
 struct store_tx {
@@ -275,6 +276,7 @@ struct store_ops {
     const struct store_motivation_ops *motivation; /* store_motivation.h: levels, pay, bonus months */
     const struct store_viewers_ops *viewers; /* store_viewers.h: who has a ticket open */
     const struct store_portal_ops *portal; /* store_portal.h: sign-in links */
+    const struct store_account_ops *account; /* store_account.h: staff invitations, resets */
 };
 
 /* The backend for url: PostgreSQL for "postgres://..." or "postgresql://...", else SQLite ("sqlite:PATH"

@@ -660,6 +660,7 @@ void w_admin_user_edit(struct http_req *r)
     CHECK(tv_set_str(r->arena, c.data, "subtitle", u.name));
     CHECK(admin_link(&c, "/admin/users", lang_text(&c, MSG_WEB_ADM_USERS)));
     CHECK(user_form(&c, &u, &in_groups, false, NULL));
+    CHECK(account_admin_form(&c, &u)); /* invitation / reset link: pages_account.c */
     admin_render(&c, 200);
     return;
 end:

@@ -1,7 +1,8 @@
-/* pages_portal.c - the customer portal: sign-in by a mailed link, my
- * requests (and the organization's, when it shares them), a new request
- * with files, the request page (the public conversation only, files, a
- * reply, the CSAT rating after a solve), and the survey mail's page.
+/* pages_portal.c - the customer portal: sign-in by a mailed link (opening
+ * it asks "sign in as ...?", the answer signs in), my requests (and the
+ * organization's, when it shares them), a new request with files, the
+ * request page (the public conversation only, files, a reply, the CSAT
+ * rating after a solve), and the survey mail's page.
  *
  * Customers reach only these pages (web_begin_portal); staff visiting them
  * go to their queue. A form that fails is shown again with what was typed
@@ -9,10 +10,13 @@
  * nothing: every field and file is checked before anything is stored. */
 #include "base/common.h"
 
+#include <sodium.h>
+
 #include "app/portal.h"
 #include "app/surveys.h"
 #include "base/utf8.h"
 #include "core/validate.h"
+#include "http/api.h"
 #include "http/json_in.h"
 #include "web/webInt.h"
 
@@ -216,36 +220,136 @@ void w_portal_login(struct http_req *r)
     login_page(r, 200, email, true, NULL, NULL);
 }
 
-void w_portal_magic(struct http_req *r)
+/* The pre-session CSRF cookie of the "sign in as ...?" form: a random value
+ * set when the question is shown and sent back in the form's csrf field
+ * (double submit). SameSite=Strict, so a form posted from another site
+ * comes without it and cannot sign a visitor in to someone else's account. */
+#define MAGIC_COOKIE "opora_magic"
+#define MAGIC_CSRF_LEN 43 /* 32 random bytes, base64url */
+
+static bool magic_csrf_shape(const char *v)
+{
+    if (!v || strlen(v) != MAGIC_CSRF_LEN) return false;
+    return strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") ==
+           MAGIC_CSRF_LEN;
+}
+
+/* The browser's value when it has one (two tabs of one link agree),
+ * else a new one; set (again) as the cookie. NULL when out of memory. */
+static const char *magic_csrf(struct http_req *r)
+{
+    const char *v = http_cookie(r, MAGIC_COOKIE);
+    if (!magic_csrf_shape(v)) {
+        uint8_t raw[32];
+        char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
+        randombytes_buf(raw, sizeof(raw));
+        sodium_bin2base64(b64, sizeof(b64), raw, sizeof(raw),
+                          sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+        v = arena_strdup(r->arena, b64);
+    }
+    char *cookie = v ? arena_printf(r->arena,
+                                    MAGIC_COOKIE "=%s; Path=/portal/magic; HttpOnly; "
+                                                 "SameSite=Strict; Max-Age=%lld%s",
+                                    v, (long long)(PORTAL_LINK_TTL_MS / 1000),
+                                    api_settings.cookie_secure ? "; Secure" : "")
+                     : NULL;
+    if (!cookie) return NULL;
+    http_set_header(r, "Set-Cookie", cookie);
+    return v;
+}
+
+/* One page for every link that cannot sign in (unknown, forged, used,
+ * expired, its user gone): which of them it is tells a guesser something
+ * and the customer nothing they can act on; the form to ask again is on it. */
+static void link_gone(struct http_req *r)
+{
+    char minutes[16], text[512];
+    snprintf(minutes, sizeof(minutes), "%lld", (long long)(PORTAL_LINK_TTL_MS / 60000));
+    const char *args[1] = {minutes};
+    i18n_format(r->lang, MSG_WEB_PORTAL_LINK_GONE, args, 1, text, sizeof(text));
+    login_page(r, 410, "", false, NULL, text);
+}
+
+static bool link_bad(op_rc rc)
+{
+    return rc == OP_ERR_NOTFOUND || rc == OP_ERR_CONFLICT || rc == OP_ERR_AUTH;
+}
+
+/* "Sign in to the support portal as <email>?" with the button that uses
+ * the link; the link is only read. In the customer's language: the mail
+ * was too. */
+static void magic_page(struct http_req *r, int status, const char *token)
 {
     struct op_err err = {0};
     struct user u;
-    char *token = NULL, *csrf = NULL;
-    op_rc rc = app_portal_link_login(r->ctx, r->params[0], r->arena, &token, &csrf, &u, &err);
+    op_rc rc = app_portal_link_check(r->ctx, token, r->arena, &u, &err);
+    if (link_bad(rc)) {
+        link_gone(r);
+        return;
+    }
     if (rc) {
-        login_page(r,
-                   rc == OP_ERR_NOTFOUND ? 404
-                   : rc == OP_ERR_IO     ? 503
-                                         : 410,
-                   "", false, NULL, web_err_text(r->arena, r->lang, &err));
+        web_error_page(r, 503, MSG_WEB_FAILED);
+        return;
+    }
+    int l = i18n_lang_parse(u.language);
+    if (l >= 0) r->lang = (enum lang)l;
+    const char *csrf = magic_csrf(r);
+    struct tv *d = tv_map(r->arena);
+    rc = d && csrf ? OP_OK : OP_ERR_NOMEM;
+    if (!rc) rc = tv_set_str(r->arena, d, "email", u.email ? u.email : "");
+    if (!rc) rc = tv_set_str(r->arena, d, "token", token);
+    if (!rc) rc = tv_set_str(r->arena, d, "csrf", csrf);
+    if (rc) {
+        http_fail(r, OP_ERR_NOMEM, NULL, MSG_NONE);
+        return;
+    }
+    web_render_public(r, status, "portal_magic.html", d);
+}
+
+void w_portal_magic(struct http_req *r)
+{
+    /* mailed links carry the secret in the query (kept out of the access
+     * log); /portal/magic/{token} is the form mailed by older versions */
+    magic_page(r, 200, r->nparams ? r->params[0] : http_query(r, "token"));
+}
+
+void w_portal_magic_use(struct http_req *r)
+{
+    struct web_form f;
+    struct op_err err = {0};
+    struct user u;
+    char *token = NULL, *csrf = NULL;
+    if (web_form_parse(r, &f)) {
+        web_error_page(r, 400, MSG_WEB_BAD_FORM);
+        return;
+    }
+    const char *link = web_form_get(&f, "token"), *sent = web_form_get(&f, "csrf");
+    const char *want = http_cookie(r, MAGIC_COOKIE);
+    if (!magic_csrf_shape(want) || !sent || strlen(sent) != MAGIC_CSRF_LEN ||
+        sodium_memcmp(sent, want, MAGIC_CSRF_LEN) != 0) {
+        /* posted from elsewhere (or the cookie expired): the question
+         * again, now with a cookie; nothing is used */
+        magic_page(r, 403, link);
+        return;
+    }
+    op_rc rc = app_portal_link_login(r->ctx, link, r->arena, &token, &csrf, &u, &err);
+    if (link_bad(rc)) {
+        link_gone(r);
+        return;
+    }
+    if (rc) {
+        web_error_page(r, 503, MSG_WEB_FAILED);
         return;
     }
     if (web_session_cookie(r, token)) {
         http_fail(r, OP_ERR_NOMEM, NULL, MSG_NONE);
         return;
     }
-    int l = i18n_lang_parse(u.language);
-    if (l >= 0) r->lang = (enum lang)l;
-    /* A page that moves on by itself rather than a 303: the link is opened
-     * from a mail (another site), and a browser does not send a SameSite=
-     * Strict cookie on a redirect that began there; a refresh from our own
-     * page is same-site. */
-    struct tv *d = tv_map(r->arena);
-    if (!d) {
-        http_fail(r, OP_ERR_NOMEM, NULL, MSG_NONE);
-        return;
-    }
-    web_render_public(r, 200, "portal_signed_in.html", d);
+    http_set_header(r, "Set-Cookie",
+                    MAGIC_COOKIE "=; Path=/portal/magic; HttpOnly; SameSite=Strict; Max-Age=0");
+    /* the form was posted from our own page, so the browser sends the
+     * SameSite=Strict session cookie along this redirect */
+    web_redirect(r, "/portal");
 }
 
 /* ---- my requests ---- */

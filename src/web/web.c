@@ -80,6 +80,8 @@ const struct http_route web_routes[] = {
     {HTTP_GET, "/portal/login", w_portal_login_form, PUB},
     {HTTP_POST, "/portal/login", w_portal_login, PUB},
     {HTTP_GET, "/portal/magic/{token}", w_portal_magic, PUB},
+    {HTTP_GET, "/portal/magic", w_portal_magic, PUB},
+    {HTTP_POST, "/portal/magic", w_portal_magic_use, PUB},
     {HTTP_GET, "/portal/new", w_portal_new_form, PUB},
     {HTTP_POST, "/portal/new", w_portal_new, PUB | HTTP_ROUTE_UPLOAD},
     {HTTP_GET, "/portal/requests/{id}", w_portal_request, PUB},
@@ -144,6 +146,13 @@ const struct http_route web_routes[] = {
     {HTTP_GET, "/admin/sla/calendars/new", w_admin_calendar_new, PUB},
     {HTTP_GET, "/admin/sla/calendars/{id}", w_admin_calendar_edit, PUB},
     {HTTP_POST, "/admin/sla/calendars/{id}", w_admin_calendar_update, PUB},
+    /* ---- account: invitations and password resets by mail (pages_account.c) ---- */
+    {HTTP_GET, "/login/forgot", w_account_forgot_form, PUB},
+    {HTTP_POST, "/login/forgot", w_account_forgot, PUB},
+    /* the secret travels in the query and the form, which the access log leaves out */
+    {HTTP_GET, "/account/password", w_account_password_form, PUB},
+    {HTTP_POST, "/account/password", w_account_password, PUB},
+    {HTTP_POST, "/admin/users/{id}/invite", w_account_invite, PUB},
 };
 
 const size_t web_routes_count = ARRAY_SIZE(web_routes);

@@ -141,6 +141,7 @@ void w_portal_list(struct http_req *r);
 void w_portal_login_form(struct http_req *r);
 void w_portal_login(struct http_req *r);
 void w_portal_magic(struct http_req *r);
+void w_portal_magic_use(struct http_req *r);
 void w_portal_new_form(struct http_req *r);
 void w_portal_new(struct http_req *r);
 void w_portal_request(struct http_req *r);
@@ -294,6 +295,18 @@ void admin_group_page(struct web_ctx *c, int64_t id, int status, const struct op
 /* Adds the routing form of group_id to the page (pages_admin_team.c). */
 op_rc admin_routing_form(struct web_ctx *c, int64_t group_id, bool posted,
                          const struct op_err *ferr);
+
+/* ---- account: invitations and password resets by mail (pages_account.c) ---- */
+void w_account_forgot_form(struct http_req *r);
+void w_account_forgot(struct http_req *r);
+void w_account_password_form(struct http_req *r);
+void w_account_password(struct http_req *r);
+void w_account_invite(struct http_req *r);
+/* Adds to the admin's page of user u the "send invitation" (no password
+ * yet) or "send a reset link" form, with the state of the last link, and
+ * the notice of ?done=invited / reset_sent. Nothing for customers and
+ * deactivated users. Errors of the app and tv calls. */
+op_rc account_admin_form(struct web_ctx *c, const struct user *u);
 
 /* live.c: the broadcaster's generation (bumped by every ticket write), and
  * the generation at which ticket_id was last written (0: not recently). */

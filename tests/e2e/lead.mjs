@@ -6,66 +6,13 @@
 // Prints "ok ..." / "FAIL ..." and "N passed, N failed".
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { ART, check, checkPrefix, finish, launch, noEnglishFor, shot, signIn, URL } from "./lib.mjs";
 
-const URL = process.env.OPORA_URL;
-const ART = process.env.ARTIFACTS;
-const ROOT = process.env.ROOT;
-const PASSWORD = "demo-password";
-let passed = 0, failed = 0;
+checkPrefix("lead: ");
+// names, subjects, groups and shift names are data, not the UI
+const noEnglish = noEnglishFor(".data, .ticket-link, option, .count");
 
-function check(cond, what) {
-  if (cond) { passed++; console.log("ok lead: " + what); } else { failed++; console.log("FAIL lead: " + what); }
-  return cond;
-}
-
-// English texts of the catalogue (no placeholders, 4+ letters) that differ in Russian.
-function englishCatalogue() {
-  const out = new Set();
-  const re = /^M\((MSG_\w+), "((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)"\)/;
-  for (const line of readFileSync(ROOT + "/src/i18n/messages.def", "utf8").split("\n")) {
-    const m = re.exec(line);
-    if (!m || m[2] === m[3]) continue;
-    for (let part of m[2].split(/\{\d\}/)) {
-      part = part.replace(/^[\s.:;,()—-]+|[\s.:;,()—-]+$/g, "");
-      if (part.replace(/[^A-Za-z]/g, "").length >= 4) out.add(part);
-    }
-  }
-  return out;
-}
-const ENGLISH = englishCatalogue();
-
-async function noEnglish(page, name) {
-  // names, subjects, groups and shift names are data, not the UI
-  const text = await page.evaluate(() => {
-    const b = document.body.cloneNode(true);
-    b.querySelectorAll(".data, .ticket-link, option, .count").forEach((e) => e.remove());
-    return b.innerText;
-  });
-  const found = [];
-  for (const s of ENGLISH) {
-    const esc = s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    if (new RegExp("(?<![A-Za-z])" + esc + "(?![A-Za-z])").test(text)) found.push(s);
-  }
-  check(found.length === 0, `${name}: no English catalogue text on the Russian page` +
-        (found.length ? ` (found: ${found.slice(0, 5).join(" | ")})` : ""));
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: `${ART}/${name}.png`, fullPage: true });
-}
-
-async function signIn(page, email) {
-  await page.goto(URL + "/login");
-  await page.getByLabel(/Электронная почта|Email/).fill(email);
-  await page.getByLabel(/Пароль|Password/).fill(PASSWORD);
-  await Promise.all([page.waitForNavigation(), page.locator("form button[type=submit]").click()]);
-}
-
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM, headless: true,
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
+const browser = await launch();
 try {
   const ctx = await browser.newContext({ locale: "ru-RU", viewport: { width: 1280, height: 900 },
                                          acceptDownloads: true });
@@ -178,5 +125,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

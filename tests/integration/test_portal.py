@@ -34,13 +34,17 @@ class Web:
 
     def __init__(self, x, lang=None):
         self.x, self.lang, self.cookie, self.csrf = x, lang, None, None
+        self.jar = {}  # cookies other than the session's (the sign-in link's CSRF)
 
     def req(self, method, path, body=None, ctype=None):
         h = {"Connection": "close"}
         if self.lang:
             h["Accept-Language"] = self.lang
+        jar = dict(self.jar)
         if self.cookie:
-            h["Cookie"] = "opora_session=" + self.cookie
+            jar["opora_session"] = self.cookie
+        if jar:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in jar.items())
         if ctype:
             h["Content-Type"] = ctype
         c = http.client.HTTPConnection("127.0.0.1", self.x.w.port, timeout=TIMEOUT)
@@ -50,8 +54,13 @@ class Web:
             data = r.read()
             for v in r.headers.get_all("Set-Cookie") or []:
                 first = v.split(";", 1)[0]
-                if first.startswith("opora_session="):
-                    self.cookie = first.split("=", 1)[1] or None
+                name, _, value = first.partition("=")
+                if name == "opora_session":
+                    self.cookie = value or None
+                elif value:
+                    self.jar[name] = value
+                else:
+                    self.jar.pop(name, None)
             return r.status, r.headers, data
         finally:
             c.close()
@@ -157,18 +166,48 @@ def ask_link(x, email, lang="ru"):
     return b.post("/portal/login", {"email": email}, with_csrf=False)
 
 
+def link_path(token):
+    return "/portal/magic?token=" + token
+
+
+def confirm_page(b, token):
+    """Opens a mailed link: the question, not a sign-in. Returns the form's
+    fields (csrf, token)."""
+    st, h, page = b.get(link_path(token))
+    eq(st, 200, "the link's page")
+    check('id="magic-confirm"' in page and 'action="/portal/magic"' in page,
+          "a button that posts the sign-in")
+    m = re.search(r'name="csrf" value="([^"]+)"', page)
+    t = re.search(r'name="token" value="([^"]+)"', page)
+    check(m and t and t.group(1) == token, "the form carries a CSRF value and the link")
+    return {"csrf": m.group(1), "token": token}, page, h
+
+
 def magic_sign_in(x, user, lang="ru"):
     st, _, _ = ask_link(x, user.user["email"], lang)
     eq(st, 200, "asking for a link")
     token = mails_to(x, user.user["email"])[-1][1]
     b = Web(x, lang)
-    st, _, page = b.get("/portal/magic/" + token)
-    eq(st, 200, "the link signs in")
-    check(b.cookie, "a session cookie after the link")
+    form, _, _ = confirm_page(b, token)
+    check(not b.cookie, "opening the link is not signing in")
+    st, h, _ = b.post("/portal/magic", form, with_csrf=False)
+    eq((st, h["Location"]), (303, "/portal"), "the button signs in")
+    check(b.cookie, "a session cookie after the button")
     st, _, page = b.get("/portal")
     eq(st, 200, "the portal after the link")
     b.take_csrf(page)
     return b
+
+
+def link_used(x, token):
+    """Whether the link is marked used in the store (by the hash of its secret)."""
+    import hashlib
+    h = hashlib.blake2b(token.encode(), digest_size=32).hexdigest()
+    pg = x.w.srv.db.startswith("postgres")
+    where = ("token_hash = decode('%s', 'hex')" % h if pg else "hex(token_hash) = upper('%s')" % h)
+    rows = db_rows(x, "SELECT id, used_at FROM portal_magic_links WHERE " + where)
+    eq(len(rows), 1, "the link is stored under the hash of its secret")
+    return rows[0][1] not in (None, "")
 
 
 def test_magic_link_flow(x):
@@ -185,6 +224,9 @@ def test_magic_link_flow(x):
     eq(count(x, "mail_outbox"), before + 1, "one mail, for the known address only")
     (subject, token), = mails_to(x, email)[-1:]
     eq(subject, "Ссылка для входа", "the mail in the customer's language")
+    eq(db_rows(x, "SELECT count(*) FROM mail_outbox WHERE kind = 'portal_link' AND to_addr = '%s' "
+                  "AND body LIKE '%%/portal/magic?token=%s%%'" % (email, token))[0][0] in (1, "1"),
+       True, "the mailed link carries the secret in its query")
     eq(len(db_rows(x, "SELECT id FROM portal_magic_links WHERE used_at IS NULL")) >= 1, True,
        "the link is stored")
     check(not db_rows(x, "SELECT id FROM portal_magic_links WHERE token_hash = '%s'" % token),
@@ -194,30 +236,89 @@ def test_magic_link_flow(x):
     check(st == 200 and 'id="link-sent"' in page, "an agent's address: the same page")
     eq(mails_to(x, x.agent.user["email"]), [], "no link for staff")
 
+    # a mail scanner opens the link (twice): a question, nothing used
+    sessions = count(x, "sessions")
+    for i in range(2):
+        scanner = Web(x, "en")
+        form, page, h = confirm_page(scanner, token)
+        check("Войти на портал поддержки как %s?" % email in page,
+              "the question names the address, in the customer's language (%d)" % (i + 1))
+        check(not scanner.cookie and "opora_session" not in (h.get("Set-Cookie") or ""),
+              "no session for opening the link (%d)" % (i + 1))
+        check('http-equiv="refresh"' not in page, "the page does not move on by itself")
+        check("no-store" in h["Cache-Control"], "the page is not cached")
+    check(not link_used(x, token), "opening the link twice leaves it usable")
+    eq(count(x, "sessions"), sessions, "no session was made by opening it")
+    # the old form of the link (mailed by earlier versions) asks the same
+    st, _, page = Web(x, "ru").get("/portal/magic/" + token)
+    check(st == 200 and 'id="magic-confirm"' in page, "the path form of the link asks too")
+
+    # the button: without the page's cookie (posted from another site) it only asks again
     b = Web(x, "ru")
-    st, h, page = b.get("/portal/magic/" + token)
-    eq(st, 200, "the link signs in")
-    check('http-equiv="refresh"' in page and "url=/portal" in page, "moves on to the portal")
-    check(b.cookie and "HttpOnly" in h["Set-Cookie"] and "SameSite=Strict" in h["Set-Cookie"],
-          "a session cookie like /login's")
+    form, page, h = confirm_page(b, token)
+    check("SameSite=Strict" in h["Set-Cookie"] and "HttpOnly" in h["Set-Cookie"],
+          "the form's CSRF cookie is SameSite=Strict and HttpOnly")
+    for bad in ({}, {"opora_magic": "A" * 43}):
+        forger = Web(x, "ru")
+        forger.jar = dict(bad)
+        st, _, page = forger.post("/portal/magic", form, with_csrf=False)
+        check(st == 403 and 'id="magic-confirm"' in page and not forger.cookie,
+              "a post without the page's cookie value: asked again, not signed in (%d)" % st)
+    st, _, _ = b.post("/portal/magic", dict(form, csrf="B" * 43), with_csrf=False)
+    check(st == 403 and not b.cookie, "a wrong CSRF value: not signed in")
+    check(not link_used(x, token), "the refused posts left the link usable")
+
+    # the button signs in
+    st, h, _ = b.post("/portal/magic", form, with_csrf=False)
+    eq((st, h["Location"]), (303, "/portal"), "the button signs in and goes to the portal")
+    cookies = h.get_all("Set-Cookie")
+    check(b.cookie and any("opora_session=" in c and "HttpOnly" in c and "SameSite=Strict" in c
+                           for c in cookies), "a session cookie like /login's")
+    check(any(c.startswith("opora_magic=;") and "Max-Age=0" in c for c in cookies),
+          "the form's cookie is cleared")
+    check(link_used(x, token), "the link is used")
     st, _, page = b.get("/portal")
     eq(st, 200, "signed in by the link")
     b.take_csrf(page)
     check("Клиент Портала" in page and "Мои обращения" in page, "the portal, in Russian")
-    # used once
-    st, _, page = Web(x, "ru").get("/portal/magic/" + token)
-    check(st == 410 and "уже воспользовались" in page, "a used link: %d" % st)
-    # forged: another secret of the same shape, a truncated one, garbage
-    for bad in (token[:-4] + "AAAA", token[:20], "pm_x", "nothing"):
-        st, _, page = Web(x, "en").get("/portal/magic/" + bad)
-        check(st == 404 and "not valid" in page, "a forged link %r: %d" % (bad, st))
-    # expired after 15 minutes
+
+    # used once: a second post, and opening it again, show the expired page
+    gone = "Срок действия ссылки для входа истёк, или ею уже воспользовались"
+    again = Web(x, "ru")
+    again.jar = {"opora_magic": form["csrf"]}  # the same browser's form, posted again
+    st, _, page = again.post("/portal/magic", form, with_csrf=False)
+    check(st == 410 and gone in page and 'id="link-problem"' in page and not again.cookie,
+          "a second post: the expired page (%d)" % st)
+    check('action="/portal/login"' in page, "with the form to ask for a new link")
+    st, _, used_page = Web(x, "en").get(link_path(token))
+    eq(st, 410, "a used link opened")
+    check("has expired or was used already" in used_page, "the used link's page says so")
+    # forged: another secret of the same shape, a truncated one, garbage, none:
+    # the very same page as a used link (nothing to tell them apart)
+    for bad in (token[:-4] + "AAAA", token[:20], "pm_x", "nothing", ""):
+        st, _, page = Web(x, "en").get(link_path(bad))
+        check(st == 410 and page == used_page, "a forged link %r: the same page (%d)" % (bad, st))
+    st, _, page = Web(x, "en").get("/portal/magic/" + token[:-4] + "AAAA")
+    check(st == 410 and page == used_page, "a forged link in the path form: the same page")
+    # expired after 15 minutes: opening it and its button both say so
     ask_link(x, email)
     token2 = mails_to(x, email)[-1][1]
+    late = Web(x, "en")
+    form2, _, _ = confirm_page(late, token2)
     advance(x, 15 * 60 * 1000 + 1000)
-    st, _, page = Web(x, "ru").get("/portal/magic/" + token2)
-    check(st == 410 and "истёк" in page, "an expired link: %d" % st)
+    st, _, page = Web(x, "en").get(link_path(token2))
+    check(st == 410 and page == used_page, "an expired link: the same page (%d)" % st)
+    st, _, page = late.post("/portal/magic", form2, with_csrf=False)
+    check(st == 410 and page == used_page and not late.cookie,
+          "an expired link's button: the same page (%d)" % st)
     check(not Web(x).get("/portal")[0] == 200, "no session without a cookie")
+    # the secrets never reach the server's log (the access log writes paths)
+    lines = x.w.srv.wait_for_lines(lambda ls: any("portal sign-in" in l for l in ls))
+    check(lines, "the sign-in is logged")
+    leaked = [l for l in x.w.srv.lines() if token in l or token2 in l]
+    # the path form above was asked on purpose; nothing else may carry a secret
+    leaked = [l for l in leaked if "path=/portal/magic/" not in l]
+    eq(leaked, [], "no sign-in secret in the log")
     # signing out ends the session
     st, h, _ = b.post("/logout", {})
     eq((st, h["Location"]), (303, "/portal/login"), "sign-out from the portal")
