@@ -515,6 +515,87 @@ op_rc pg_fts_query(const char *q, struct arena *a, char **out)
     return rc;
 }
 
+/* Search candidates: ticket ids and their scores (lower is better). */
+struct candidates {
+    struct buf ids, ranks; /* "{1,2,...}" and "{-0.1,...}", bound as arrays */
+    size_t n;
+};
+
+/* Appends the rows (id, score) of st's result to c. */
+static op_rc candidates_read(struct pg_tx *tx, struct pg_stmt *st, struct candidates *c)
+{
+    PGresult *res;
+    op_rc rc = pg_exec(tx, st, &res, "search candidates");
+    if (rc) return rc;
+    struct pg_row r = {res, 0, NULL, false};
+    for (int i = 0; i < PQntuples(res) && rc == OP_OK; i++, c->n++) {
+        char num[64];
+        r.i = i;
+        snprintf(num, sizeof(num), "%s%" PRId64, c->n ? "," : "{", pg_col_int(&r, 0));
+        rc = buf_puts(&c->ids, num);
+        /* %.17g: the score survives the trip as text unchanged */
+        snprintf(num, sizeof(num), "%s%.17g", c->n ? "," : "{", pg_col_double(&r, 1));
+        if (!rc) rc = buf_puts(&c->ranks, num);
+    }
+    PQclear(res);
+    return rc;
+}
+
+/* The newest SEARCH_CANDIDATES rows of one source (the tickets' own text,
+ * or the comments) matching the query, into c. The ids are walked in tiers
+ * from the newest: the newest 2 % (at least 20,000), then 20 %, then the
+ * rest, each tier only while fewer than SEARCH_CANDIDATES were found. A
+ * common word then costs one small tier: the GIN index's matches ANDed
+ * with the primary key's range (both bounds are literals the planner
+ * sees), instead of reading every matching row of the table to keep the
+ * newest 500 — seconds on a million tickets. A rare word reaches the last
+ * tier, where its few matches are cheap anyway. "id + 0" keeps the planner
+ * off walking the primary key backwards testing every row, which is
+ * seconds when the words are rare together. */
+static op_rc candidates_of(struct pg_tx *tx, bool comments, bool public_only, const char *match,
+                           struct candidates *c)
+{
+    struct pg_stmt st;
+    int64_t max_id = 0;
+    pg_st_init(&st, comments ? "SELECT coalesce(max(id), 0) FROM comments"
+                             : "SELECT coalesce(max(id), 0) FROM tickets");
+    op_rc rc = pg_scalar(tx, &st, &max_id, "search newest");
+    if (rc) return rc;
+    int64_t tier1 = MAX(20000, max_id / 50), tiers[3] = {max_id - tier1, max_id - max_id / 5, 0};
+    int64_t hi = max_id;
+    size_t start = c->n, found = 0;
+    for (size_t k = 0; k < ARRAY_SIZE(tiers) && found < SEARCH_CANDIDATES && hi > 0; k++) {
+        int64_t lo = MAX(0, MIN(tiers[k], hi));
+        if (lo == hi && k + 1 < ARRAY_SIZE(tiers)) continue;
+        struct pg_query q;
+        struct pg_stmt *qs;
+        pg_q_init(&q);
+        if (comments)
+            pg_q_sql(&q,
+                     "SELECT c.ticket_id, -0.5 * ts_rank(c.search, to_tsquery('opora', ?)) "
+                     "FROM comments c WHERE c.search @@ to_tsquery('opora', ?)%s "
+                     "AND c.id > %" PRId64 " AND c.id <= %" PRId64 " "
+                     "ORDER BY c.id + 0 DESC LIMIT %zu",
+                     public_only ? " AND c.public = 1" : "", lo, hi,
+                     SEARCH_CANDIDATES - found);
+        else
+            pg_q_sql(&q,
+                     "SELECT t.id, -ts_rank(t.search, to_tsquery('opora', ?)) "
+                     "FROM tickets t WHERE t.search @@ to_tsquery('opora', ?) "
+                     "AND t.id > %" PRId64 " AND t.id <= %" PRId64 " "
+                     "ORDER BY t.id + 0 DESC LIMIT %zu",
+                     lo, hi, SEARCH_CANDIDATES - found);
+        pg_q_text(&q, match);
+        pg_q_text(&q, match);
+        if (!(rc = pg_q_stmt(&q, &qs))) rc = candidates_read(tx, qs, c);
+        pg_q_release(&q);
+        if (rc) return rc;
+        found = c->n - start;
+        hi = lo;
+    }
+    return OP_OK;
+}
+
 op_rc pg_ticket_search(struct store_tx *tt, const char *query, const struct ticket_filter *f,
                        const struct ticket_scope *scope, size_t offset, struct arena *a,
                        struct ticket_page *out, struct search_hit **hits)
@@ -530,27 +611,29 @@ op_rc pg_ticket_search(struct store_tx *tt, const char *query, const struct tick
 
     struct pg_query q;
     struct pg_stmt *st;
+    struct candidates c = {BUF_INIT(64 * SEARCH_CANDIDATES), BUF_INIT(64 * SEARCH_CANDIDATES), 0};
     pg_q_init(&q);
+    /* The planner must see the words: the match is written out in each
+     * WHERE (not taken from a CTE's row, which it cannot estimate) and each
+     * search is planned for its own words, not by a cached generic plan. */
+    struct pg_stmt custom;
+    pg_st_init(&custom, "SET LOCAL plan_cache_mode = force_custom_plan");
+    if ((rc = pg_run(tx, &custom, NULL, "search plan"))) goto end;
     /* As on SQLite: the newest SEARCH_CANDIDATES matches of each of the
      * tickets' own text and the comments, ranked (ts_rank; the subject
      * weighs more than the description by its weight class A over B), the
      * best of a ticket's scores kept; only those are joined with the
      * filters and the scope. Scores are negated: lower is better. */
-    pg_q_sql(&q,
-             "WITH fq AS (SELECT to_tsquery('opora', ?) AS q), "
-             "m AS MATERIALIZED (SELECT id, min(rank) AS rank FROM ("
-             "(SELECT t.id, -ts_rank(t.search, fq.q) AS rank FROM tickets t, fq "
-             "WHERE t.search @@ to_tsquery('opora', ?) ORDER BY t.id + 0 DESC LIMIT %d) "
-             "UNION ALL ",
-             SEARCH_CANDIDATES);
-    pg_q_text(&q, match);
-    pg_q_text(&q, match);
-    pg_q_sql(&q,
-             "(SELECT c.ticket_id, -0.5 * ts_rank(c.search, fq.q) FROM comments c, fq "
-             "WHERE c.search @@ to_tsquery('opora', ?)%s ORDER BY c.id + 0 DESC LIMIT %d)) x "
-             "GROUP BY id) ",
-             scope->public_only ? " AND c.public = 1" : "", SEARCH_CANDIDATES);
-    pg_q_text(&q, match);
+    if ((rc = candidates_of(tx, false, false, match, &c))) goto end;
+    if ((rc = candidates_of(tx, true, scope->public_only, match, &c))) goto end;
+    if (c.n == 0 || (rc = buf_putc(&c.ids, '}')) || (rc = buf_putc(&c.ranks, '}'))) {
+        if (!rc && !(out->v = arena_alloc(a, sizeof(*out->v)))) rc = OP_ERR_NOMEM;
+        goto end;
+    }
+    pg_q_sql(&q, "WITH m AS MATERIALIZED (SELECT id, min(rank) AS rank FROM "
+                 "unnest(?::bigint[], ?::float8[]) AS x(id, rank) GROUP BY id) ");
+    pg_q_text(&q, buf_str(&c.ids));
+    pg_q_text(&q, buf_str(&c.ranks));
     pg_q_sql(&q, "SELECT " TICKET_COLS ", m.rank FROM m JOIN tickets t ON t.id = m.id WHERE true");
     if (!ticket_where(&q, f, scope, a) && q.rc == OP_OK) {
         out->v = arena_alloc(a, sizeof(*out->v));
@@ -561,18 +644,10 @@ op_rc pg_ticket_search(struct store_tx *tt, const char *query, const struct tick
     pg_q_int(&q, (int64_t)f->limit + 1);
     pg_q_int(&q, offset > INT64_MAX ? INT64_MAX : (int64_t)offset);
     if ((rc = pg_q_stmt(&q, &st))) goto end;
-    /* The planner must see the words: the match is written out in each
-     * WHERE (not taken from the fq row, which it cannot estimate) and each
-     * search is planned for its own words, not by a cached generic plan.
-     * Otherwise it walks the primary key backwards testing every row:
-     * seconds on a million tickets when the words are rare together. The
-     * "+ 0" keeps it off that walk for common words too: the GIN index and
-     * a top-N sort of its matches are faster than hoping for early hits. */
-    struct pg_stmt custom;
-    pg_st_init(&custom, "SET LOCAL plan_cache_mode = force_custom_plan");
-    if ((rc = pg_run(tx, &custom, NULL, "search plan"))) goto end;
     rc = page_read(tx, st, f->limit, a, out, *hits);
 end:
     pg_q_release(&q);
+    buf_release(&c.ids);
+    buf_release(&c.ranks);
     return rc;
 }

@@ -432,6 +432,73 @@ static void test_fts_query(void **state)
     arena_release(&a);
 }
 
+/* The candidates are found in tiers of ids from the newest (pg_tickets.c):
+ * with 150,000 tickets the tiers are ids 130,001-150,000, 120,001-130,000
+ * and 1-120,000. Whatever tier a match sits in, the search keeps exactly
+ * the newest 500 matches, as a search of the whole table would. */
+struct tier_job {
+    const char *q;
+    int64_t n, newest, oldest;
+    bool more;
+};
+
+static op_rc tier_search(struct store_tx *tx, void *arg)
+{
+    struct tier_job *j = arg;
+    struct arena a = ARENA_INIT(0);
+    struct ticket_filter f = {.limit = 1000};
+    struct ticket_scope all = {.all = true};
+    struct ticket_page p;
+    struct search_hit *hits;
+    op_rc rc = tx->ops->ticket_search(tx, j->q, &f, &all, 0, &a, &p, &hits);
+    j->n = (int64_t)p.n;
+    j->more = p.more;
+    j->newest = j->oldest = 0;
+    for (size_t i = 0; rc == OP_OK && i < p.n; i++) {
+        if (!j->newest || p.v[i].id > j->newest) j->newest = p.v[i].id;
+        if (!j->oldest || p.v[i].id < j->oldest) j->oldest = p.v[i].id;
+    }
+    arena_release(&a);
+    return rc;
+}
+
+static void test_search_tiers(void **state)
+{
+    struct fx *f = *state;
+    int64_t cust = fx_add_user(f, "C", "c@x.test", ROLE_CUSTOMER, 0);
+    PGconn *c = fx_pg(f);
+    char sql[1024];
+    /* every ticket says "common"; "rare" only the oldest and the newest;
+     * "middle" 334 tickets of the first tier, 400 of the second, 120 of the
+     * last (never reached: the second completes the 500) */
+    snprintf(sql, sizeof(sql),
+             "INSERT INTO tickets (id, subject, status, priority, type, channel, requester_id, "
+             "created_at, updated_at) SELECT g, 'common ' || "
+             "CASE WHEN g IN (1, 150000) THEN 'rare ' ELSE '' END || "
+             "CASE WHEN (g > 130000 AND g %% 60 = 0) OR (g > 120000 AND g <= 130000 AND "
+             "g %% 25 = 0) OR (g <= 120000 AND g %% 1000 = 0) THEN 'middle' ELSE '' END, "
+             "0, 0, 0, 0, %" PRId64 ", g, g FROM generate_series(1, 150000) g",
+             cust);
+    assert_true(fx_pg_exec(c, sql));
+    assert_int_equal(fx_pg_int(c, "SELECT count(*) FROM tickets WHERE subject LIKE '%middle'"),
+                     334 + 400 + 120);
+    PQfinish(c);
+
+    struct tier_job common = {.q = "common"}, rare = {.q = "rare"}, middle = {.q = "middle"};
+    assert_int_equal(store_read(f->s, tier_search, &common), OP_OK);
+    assert_int_equal(common.n, 500); /* the first tier alone: the newest 500 */
+    assert_int_equal(common.newest, 150000);
+    assert_int_equal(common.oldest, 149501);
+    assert_int_equal(store_read(f->s, tier_search, &rare), OP_OK);
+    assert_int_equal(rare.n, 2); /* the last tier reached */
+    assert_int_equal(rare.newest, 150000);
+    assert_int_equal(rare.oldest, 1);
+    assert_int_equal(store_read(f->s, tier_search, &middle), OP_OK);
+    assert_int_equal(middle.n, 500); /* 334 of the first tier, the newest 166 of the second */
+    assert_int_equal(middle.newest, 150000);
+    assert_int_equal(middle.oldest, 130000 - 165 * 25);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -448,6 +515,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_leases, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_connection_killed, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_connection_killed_mid_write, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_search_tiers, fx_setup, fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
