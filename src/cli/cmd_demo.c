@@ -89,8 +89,8 @@ int cmd_demo(int argc, char **argv)
     /* generated data can be made again: no fsync per batch */
     if ((status = cli_open(&env, &c, true, true, false)))
         return status;
-    /* the demo logins use a cheap password hash only if the operator asked */
-    d.o.now = time_now_ms();
+    /* the app's clock: OPORA_TEST_CLOCK pins the dataset's dates in tests */
+    d.o.now = app_now(&env.app);
     struct demo_summary sum;
     struct op_err err = {0};
     int64_t t0 = time_mono_us();

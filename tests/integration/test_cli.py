@@ -216,6 +216,30 @@ def test_demo():
     eq(ticket_count(db), 40, "the demo database after a refused demo")
 
 
+def test_demo_follows_the_test_clock():
+    """OPORA_TEST_CLOCK pins the demo's dates: the same seed and clock make
+    the same event log twice, and nothing happens after the clock."""
+    d = new_dir("cli-demo-clock")
+    clock = os.path.join(d, "now")
+    now_ms = 1_736_935_200_000  # 2025-01-15 10:00 UTC, far from the wall clock
+    with open(clock, "w") as f:
+        f.write(str(now_ms))
+    logs = []
+    for name in ("a.db", "b.db"):
+        db = os.path.join(d, name)
+        r = opora("demo", "--db", db, "--tickets", "30", "--customers", "8", "--organizations",
+                  "2", env={"OPORA_TEST_CLOCK": clock}, timeout=300)
+        eq(r.rc, 0, "opora demo (%r)" % r)
+        c = sqlite3.connect(db)
+        logs.append(c.execute("SELECT group_concat(kind || ':' || at, ',') FROM "
+                              "(SELECT kind, at FROM events ORDER BY id)").fetchone()[0])
+        newest = c.execute("SELECT max(at) FROM events").fetchone()[0]
+        c.close()
+        check(now_ms - 100 * 86400_000 < newest <= now_ms,
+              "the demo's events end by the test clock: %r" % newest)
+    eq(logs[0], logs[1], "the same event log twice")
+
+
 def test_cli_messages_follow_the_locale():
     db, _ = fresh_db()
     argv = ("user", "add", "--db", db, "--email", "x@example.com", "--role", "king")
