@@ -187,6 +187,13 @@ op_rc app_group_create(struct app *app, const struct actor *who, const struct gr
 op_rc app_group_update(struct app *app, const struct actor *who, int64_t id,
                        const struct group_input *in, struct arena *a, struct group *out,
                        struct op_err *err);
+/* Puts staff member user_id into exactly the groups group_ids (the admin's
+ * user page): one transaction, one action, an event per group joined or
+ * left on that group. OP_ERR_INVALID at "groups" for an unknown group or
+ * more than 1000, at "user" for a customer given any group; OP_ERR_NOTFOUND
+ * for no user. */
+op_rc app_user_groups_set(struct app *app, const struct actor *who, int64_t user_id,
+                          const struct id_list *group_ids, struct arena *a, struct op_err *err);
 op_rc app_group_get(struct app *app, const struct actor *who, int64_t id, struct arena *a,
                     struct group *out, struct op_err *err);
 op_rc app_group_list(struct app *app, const struct actor *who, struct arena *a,

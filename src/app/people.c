@@ -665,6 +665,72 @@ op_rc app_group_update(struct app *app, const struct actor *who, int64_t id,
     return rc;
 }
 
+struct user_groups_job {
+    struct app *app;
+    const struct actor *who;
+    int64_t user_id;
+    const struct id_list *want;
+    struct arena *a;
+    struct op_err *err;
+};
+
+static op_rc user_groups_fn(struct store_tx *tx, void *arg)
+{
+    struct user_groups_job *j = arg;
+    struct user u;
+    struct id_list have;
+    struct group g;
+    int64_t action = 0;
+    op_time now = app_now(j->app);
+    op_rc rc = tx_check_user(tx, j->user_id, "user", j->a, &u, j->err);
+    if (rc) return rc;
+    if (u.role == ROLE_CUSTOMER && j->want->n == 0) return OP_OK; /* never in any */
+    if (u.role == ROLE_CUSTOMER) {
+        char b[24];
+        return op_fail(j->err, OP_ERR_INVALID, "user", MSG_ERR_MEMBER_NOT_STAFF,
+                       id_str(u.id, b));
+    }
+    for (size_t i = 0; i < j->want->n; i++)
+        if ((rc = tx_check_group(tx, j->want->v[i], "groups", j->a, &g, j->err))) return rc;
+    if ((rc = tx->ops->user_groups(tx, u.id, j->a, &have))) return rc;
+    /* the groups left, then those joined: each group's members rewritten
+     * from what this transaction reads, so no concurrent edit is lost */
+    for (int pass = 0; pass < 2 && !rc; pass++) {
+        const struct id_list *from = pass ? j->want : &have, *other = pass ? &have : j->want;
+        for (size_t i = 0; i < from->n && !rc; i++) {
+            int64_t gid = from->v[i];
+            if (id_list_has(other, gid) ||
+                id_list_has(&(struct id_list){from->v, i}, gid)) /* repeated */
+                continue;
+            if ((rc = tx->ops->group_get(tx, gid, j->a, &g))) break;
+            struct id_list m = {arena_alloc(j->a, (g.members.n + 1) * sizeof(int64_t)), 0};
+            if (!m.v) return OP_ERR_NOMEM;
+            for (size_t k = 0; k < g.members.n; k++)
+                if (g.members.v[k] != u.id) m.v[m.n++] = g.members.v[k];
+            if (pass) m.v[m.n++] = u.id;
+            struct event_list l;
+            event_list_init(&l, j->a, ENTITY_GROUP, gid, now, j->who->id, j->who->via);
+            rc = event_add_ids(&l, EV_CHANGED, "member", pass ? 0 : u.id, pass ? u.id : 0, NULL);
+            if (!rc) rc = tx->ops->group_set_members(tx, gid, &m);
+            if (!rc) rc = tx_append_events(tx, &l, &action);
+        }
+    }
+    return rc;
+}
+
+op_rc app_user_groups_set(struct app *app, const struct actor *who, int64_t user_id,
+                          const struct id_list *group_ids, struct arena *a, struct op_err *err)
+{
+    op_rc rc = access_require(who, ROLE_LEAD, err);
+    if (rc) return rc;
+    if (group_ids->n > 1000)
+        return op_fail(err, OP_ERR_INVALID, "groups", MSG_ERR_TOO_MANY, "1000");
+    struct user_groups_job j = {app, who, user_id, group_ids, a, err};
+    rc = app_run(app, false, user_groups_fn, &j);
+    if (rc == OP_OK) auth_changed(app); /* the groups' tickets are seen or not now */
+    return rc;
+}
+
 static op_rc group_get_fn(struct store_tx *tx, void *arg)
 {
     struct group_job *j = arg;

@@ -561,29 +561,6 @@ static op_rc user_groups(struct web_ctx *c, int64_t user_id, struct group **g, s
     return OP_OK;
 }
 
-/* Puts user_id into exactly the groups of want, through the group update
- * of the API (one action per group that changes). The ids were checked
- * against g before anything was written. */
-static op_rc user_groups_set(struct web_ctx *c, int64_t user_id, const struct group *g, size_t ng,
-                             const struct id_list *want, struct op_err *err)
-{
-    struct arena *a = c->r->arena;
-    op_rc rc = OP_OK;
-    for (size_t i = 0; i < ng && !rc; i++) {
-        bool is = id_list_has(&g[i].members, user_id), should = id_list_has(want, g[i].id);
-        if (is == should) continue;
-        struct group_input in = {.set = GF_MEMBERS};
-        struct group out;
-        in.members.v = arena_alloc(a, (g[i].members.n + 1) * sizeof(int64_t));
-        if (!in.members.v) return OP_ERR_NOMEM;
-        for (size_t k = 0; k < g[i].members.n; k++)
-            if (g[i].members.v[k] != user_id) in.members.v[in.members.n++] = g[i].members.v[k];
-        if (should) in.members.v[in.members.n++] = user_id;
-        rc = app_group_update(c->app, &c->who, g[i].id, &in, a, &out, err);
-    }
-    return rc;
-}
-
 /* The groups of the form, each one of g; else an error at "groups". */
 static op_rc form_groups(struct web_ctx *c, const struct group *g, size_t ng, struct id_list *out,
                          struct op_err *err)
@@ -627,7 +604,7 @@ void w_admin_user_create(struct http_req *r)
         !(rc = form_groups(&c, g, ng, &want, &err)) &&
         !(rc = user_input_read(&c, true, &in, &err)) &&
         !(rc = app_user_create(c.app, &c.who, &in, r->arena, &u, &err)))
-        rc = user_groups_set(&c, u.id, g, ng, &want, &err);
+        rc = app_user_groups_set(c.app, &c.who, u.id, &want, r->arena, &err);
     if (!rc) {
         web_redirect(r, "/admin/users?done=created");
         return;
@@ -686,7 +663,7 @@ void w_admin_user_update(struct http_req *r)
     if (!(rc = form_groups(&c, g, ng, &want, &err)) &&
         !(rc = user_input_read(&c, false, &in, &err)) &&
         !(rc = app_user_update(c.app, &c.who, id, &in, r->arena, &out, &err)))
-        rc = user_groups_set(&c, id, g, ng, &want, &err);
+        rc = app_user_groups_set(c.app, &c.who, id, &want, r->arena, &err);
     if (!rc) {
         web_redirect(r, "/admin/users?done=saved");
         return;

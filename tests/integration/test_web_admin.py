@@ -145,6 +145,22 @@ def test_user_create_edit_and_errors(x):
     st, _, page = web.get("/admin/users?q=%s&role=customer" % email)
     check("Мария Изменённая" not in page, "the role filter")
 
+    # into two groups at once: one transaction, one action, a "member" event on each
+    g2 = expect(w.admin.post("/groups", {"name": uniq("Вторая "), "tier": "l1"}), 201)
+    g3 = expect(w.admin.post("/groups", {"name": uniq("Третья "), "tier": "l2"}), 201)
+    page = expect(w.admin.get("/events", query={"after_id": 0, "limit": 10000}), 200)
+    last = max(e["id"] for e in page["events"])
+    st, _, _ = post(web, "/admin/users/%d" % u["id"], list(dict(edit, active="1").items()) +
+                    [("groups", str(g2["id"])), ("groups", str(g3["id"]))])
+    eq(st, 303, "saved with two groups")
+    for g in (g2, g3):
+        check(u["id"] in expect(w.admin.get("/groups/%d" % g["id"]), 200)["member_ids"],
+              "a member of %s" % g["name"])
+    ev = [e for e in expect(w.admin.get("/events", query={"after_id": last, "limit": 1000}),
+                            200)["events"] if e["field"] == "member"]
+    eq(sorted(e["entity_id"] for e in ev), sorted([g2["id"], g3["id"]]), "a member event per group")
+    eq(len({e["action_id"] for e in ev}), 1, "one action: %r" % ev)
+
 
 def test_group_create_and_edit(x):
     w, web = x.w, web_as(x, x.admin)
