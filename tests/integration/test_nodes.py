@@ -252,6 +252,55 @@ def test_live_stream_reaches_a_page_on_the_other_node():
         w.finish()
 
 
+def test_live_stream_survives_a_lost_listen_connection():
+    """PostgreSQL: the LISTEN connection of every node is killed (as a
+    database restart or a network cut does). Node two reconnects with
+    back-off, catches up with what was committed meanwhile, and its open
+    stream goes on. (SQLite has no LISTEN: nothing to test there.)"""
+    w = World("live-listen")
+    if not w.srv.db.startswith("postgres"):
+        w.finish()
+        return
+    two = None
+    try:
+        g = w.group("l1")
+        agent = w.user("agent", groups=[g["id"]])
+        t = w.ticket(group_id=g["id"])
+        two = Server("live-listen2", db=w.srv.db, files_dir=w.srv.files_dir, init=False).start()
+        browser = two.client()
+        expect(browser.login(agent.user["email"], "password-123"), 200, what="login on node two")
+        es = Sse(two, browser.cookie, t["id"])
+        check(es.wait(lambda ev: "id" in ev, 5) is not None, "the stream opened")
+        expect(w.admin.post("/tickets/%d/comments" % t["id"], {"body": "before", "public": True}),
+               201)
+        check(es.wait(is_ticket(t["id"]), 5) is not None, "a reply reached node two first")
+        r = subprocess.run(["psql", "-qAt", w.srv.db, "-c",
+                            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                            "WHERE application_name = 'opora-listen' "
+                            "AND datname = current_database()"],
+                           capture_output=True, text=True, timeout=30)
+        eq(r.stdout.strip(), "2", "both nodes' LISTEN connections killed (%r)" % r.stderr)
+        # committed while nobody listens: delivered once node two listens again
+        expect(w.admin.post("/tickets/%d/comments" % t["id"], {"body": "meanwhile", "public": True}),
+               201)
+        ev = es.wait(is_ticket(t["id"]), 10)
+        check(ev is not None, "the reply committed meanwhile reached node two: %r" % es.events)
+        check(two.wait_for_lines(lambda ls: [l for l in ls if "listening to the database again" in l],
+                                 timeout=10), "node two says it listens again")
+        # and it is live again: a reply within a second
+        expect(w.admin.post("/tickets/%d/comments" % t["id"], {"body": "after", "public": True}), 201)
+        t0 = time.monotonic()
+        check(es.wait(is_ticket(t["id"]), 5) is not None, "a reply after the reconnect")
+        took = time.monotonic() - t0
+        check(took < (3.0 if SLOW else 1.0), "live again: %.2f s" % took)
+        check(not es.closed, "the same stream all along")
+        es.close()
+    finally:
+        if two:
+            two.stop()
+        w.finish()
+
+
 def test_live_stream_customer_sees_only_own_ticket():
     """A customer's stream gets the ticket event for their own request, never
     counts, and nothing for a ticket that is not theirs."""
