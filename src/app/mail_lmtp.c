@@ -2,6 +2,8 @@
  * each message imported through app_mail_import (mail_lmtp.h). */
 #include "base/common.h"
 
+#include <stdatomic.h>
+
 #include <ctype.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -34,6 +36,7 @@ struct lmtp_server {
     char *recipients;       /* the configured list, lower-cased */
     unsigned max_conns;
     unsigned idle_timeout_s;
+    struct lmtp_budget budget; /* the connections' message text at once */
     char host[256];
     pthread_t acceptor;
     pthread_mutex_t mu;
@@ -125,6 +128,14 @@ static void deliver(struct lmtp_server *srv, struct lmtp_session *ls, struct buf
     struct mail_source src = {"lmtp", 0, 0, 0};
     struct mail_result res = {.reason = ""};
     op_rc rc;
+    if (ls->no_room) {
+        /* the other connections hold the memory: the MTA keeps it and retries */
+        lmtp_reply_all(ls, 452, "4.3.1", "Insufficient system storage, try again later", out);
+        log_warn("msg=\"lmtp message deferred: the memory for messages is in use\" "
+                 "size=%zu held=%zu cap=%zu from=\"%s\"",
+                 ls->size, (size_t)atomic_load(&srv->budget.used), srv->budget.cap, ls->from);
+        return;
+    }
     if (ls->too_big) {
         /* as mail-in: a message over the cap is never parsed, only recorded */
         rc = app_mail_reject(srv->app, &src, "too_big", ls->size, &a);
@@ -166,6 +177,7 @@ static void *conn_main(void *p)
     struct buf out = BUF_INIT(LMTP_OUT_MAX);
     char chunk[65536];
     lmtp_limits_default(&lim);
+    lim.budget = &srv->budget;
     lmtp_session_init(&ls, &lim, srv->host, rcpt_ok, srv);
 
     struct timeval idle = {.tv_sec = srv->idle_timeout_s}, wr = {.tv_sec = 60};
@@ -300,6 +312,7 @@ op_rc lmtp_server_start(struct app *app, const struct lmtp_server_config *cfg,
     s->wake[0] = s->wake[1] = -1;
     s->max_conns = cfg->max_conns ? cfg->max_conns : 64;
     s->idle_timeout_s = cfg->idle_timeout_s ? cfg->idle_timeout_s : 300;
+    s->budget.cap = (size_t)(cfg->memory_mb ? cfg->memory_mb : 256) << 20;
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     gethostname(s->host, sizeof(s->host) - 1);

@@ -27,6 +27,7 @@ struct lmtp_server_config {
     const char *recipients;  /* comma-separated addresses or @domains; may be "" */
     unsigned max_conns;      /* 0: 64 */
     unsigned idle_timeout_s; /* 0: 300 (RFC 5321's server timeout) */
+    unsigned memory_mb;      /* message text held by all connections at once; 0: 256 */
 };
 
 struct lmtp_server;

@@ -41,6 +41,7 @@ struct config {
     char lmtp_recipients[1024]; /* addresses (or @domains) the LMTP listener accepts */
     bool lmtp_allow_remote;    /* let lmtp_listen be a non-loopback address */
     unsigned lmtp_idle_timeout; /* seconds an LMTP connection may stay silent; 0 = 300 */
+    unsigned lmtp_memory_mb;    /* message text all LMTP connections hold at once; 0 = 256 */
 };
 
 /* Fills c from defaults, the INI file (path, or $OPORA_CONFIG, or ./opora.ini

@@ -111,7 +111,8 @@ int cmd_serve(int argc, char **argv)
         struct lmtp_server_config lc = {.listen = c.lmtp_listen,
                                         .allow_remote = c.lmtp_allow_remote,
                                         .recipients = c.lmtp_recipients,
-                                        .idle_timeout_s = c.lmtp_idle_timeout};
+                                        .idle_timeout_s = c.lmtp_idle_timeout,
+                                        .memory_mb = c.lmtp_memory_mb};
         if ((rc = lmtp_server_start(&env.app, &lc, &lmtp, &err))) {
             http_server_stop(srv);
             notify_stop();

@@ -40,6 +40,7 @@ static const struct setting {
     S("mail", "lmtp_recipients", K_STR, lmtp_recipients, 0, 0),
     S("mail", "lmtp_allow_remote", K_BOOL, lmtp_allow_remote, 0, 0),
     S("mail", "lmtp_idle_timeout", K_UINT, lmtp_idle_timeout, 1, 3600),
+    S("mail", "lmtp_memory_mb", K_UINT, lmtp_memory_mb, 1, 65536),
 #undef S
 };
 

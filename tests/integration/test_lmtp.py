@@ -33,7 +33,9 @@ def setup():
     x.ms.start()
     x.sock = x.ms.opora_lmtp
     x.env = {"OPORA_LMTP_LISTEN": x.sock, "OPORA_LMTP_RECIPIENTS": HELP + ", @desk.helpdesk.test",
-             "OPORA_LMTP_IDLE_TIMEOUT": "4"}
+             "OPORA_LMTP_IDLE_TIMEOUT": "4",
+             # 1 MiB of message text at once (test_memory_for_messages_is_shared)
+             "OPORA_LMTP_MEMORY_MB": "1"}
     try:
         x.w = World("lmtp", env=x.env)
     except Exception:
@@ -270,3 +272,37 @@ def test_concurrent_sessions_one_bad_message(x):
     d = expect(x.w.admin.get("/tickets", query={"limit": 100}), 200)["tickets"]
     eq(len([t for t in d if t["subject"].startswith(tag + " ")]), 39,
        "every good message is a ticket")
+
+
+def test_memory_for_messages_is_shared(x):
+    """lmtp_memory_mb is 1 here: while one connection holds 900 KB of a
+    message not yet ended, another's 400 KB message is read but deferred
+    (452 4.3.1, the MTA keeps it); once the first is answered, its retry is
+    taken."""
+    a, b = Lmtp(x.sock), Lmtp(x.sock)
+    try:
+        for c in (a, b):
+            c.send("LHLO t", "MAIL FROM:<customer@example.test>", "RCPT TO:<%s>" % HELP, "DATA")
+            for _ in range(4):
+                c.reply()
+        held, deferred = uniq("Held "), uniq("Deferred ")
+        a.s.sendall(msg(held, body=("a" * 998 + "\r\n") * 900).encode())  # no final dot yet
+        time.sleep(1)  # the server has read it all
+        small = msg(deferred, body=("b" * 998 + "\r\n") * 400)
+        b.message(small)
+        code, text = b.reply()
+        eq((code, text[:5]), (452, "4.3.1"), "deferred while the memory is held: %r" % text)
+        a.s.sendall(b".\r\n")
+        eq(a.reply()[0], 250, "the held message is taken")
+        b.send("MAIL FROM:<customer@example.test>", "RCPT TO:<%s>" % HELP, "DATA")
+        for _ in range(3):
+            b.reply()
+        b.message(small)
+        eq(b.reply()[0], 250, "the retry is taken")
+        wait_for("both tickets", lambda: tickets(x, held) and tickets(x, deferred))
+        eq(len(tickets(x, deferred)), 1, "the deferred message made one ticket")
+        check(x.w.srv.wait_for_lines(lambda ls: [l for l in ls if "lmtp message deferred" in l],
+                                     timeout=5), "the deferral is in the log")
+    finally:
+        a.close()
+        b.close()

@@ -2,6 +2,8 @@
  * client (lmtp.h). */
 #include "base/common.h"
 
+#include <stdatomic.h>
+
 #include <ctype.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -16,6 +18,7 @@
 
 void lmtp_limits_default(struct lmtp_limits *l)
 {
+    l->budget = NULL;
     l->max_size = 25u << 20;
     l->max_line = 2048;
     l->max_rcpts = 100;
@@ -38,8 +41,16 @@ void lmtp_session_init(struct lmtp_session *s, const struct lmtp_limits *lim, co
     buf_init(&s->msg, lim->max_size);
 }
 
+/* Gives the transaction's reserved bytes back to the budget. */
+static void unhold(struct lmtp_session *s)
+{
+    if (s->lim.budget && s->held) atomic_fetch_sub(&s->lim.budget->used, s->held);
+    s->held = 0;
+}
+
 void lmtp_session_release(struct lmtp_session *s)
 {
+    unhold(s);
     buf_release(&s->line);
     buf_release(&s->msg);
 }
@@ -66,7 +77,9 @@ static void reset_tx(struct lmtp_session *s)
     s->n_rcpt = 0;
     s->from[0] = '\0';
     s->too_big = false;
+    s->no_room = false;
     s->size = 0;
+    unhold(s);
     /* a big message's memory is given back, a small one's kept for the next */
     if (s->msg.alloc > (1u << 20)) {
         buf_release(&s->msg);
@@ -259,12 +272,20 @@ static enum lmtp_event command(struct lmtp_session *s, const char *line, size_t 
     return bad(s, out, 500, "5.5.2", "Unknown command");
 }
 
-/* Keeps n bytes of message text, or only counts them past the cap. */
+/* Keeps n bytes of message text, or only counts them past the cap or
+ * once the shared budget is spent. */
 static void keep(struct lmtp_session *s, const char *p, size_t n)
 {
     s->size += n;
-    if (!s->too_big && buf_append(&s->msg, p, n) != OP_OK)
-        s->too_big = true;
+    if (s->too_big || s->no_room) return;
+    struct lmtp_budget *b = s->lim.budget;
+    if (b && atomic_fetch_add(&b->used, n) + n > b->cap) {
+        atomic_fetch_sub(&b->used, n);
+        s->no_room = true;
+        return;
+    }
+    if (b) s->held += n;
+    if (buf_append(&s->msg, p, n) != OP_OK) s->too_big = true;
 }
 
 /* Reads message text from p[0..n); returns the bytes used, *done when the

@@ -12,10 +12,21 @@
 #ifndef OPORA_CHANNELS_MAIL_LMTP_H
 #define OPORA_CHANNELS_MAIL_LMTP_H
 
+#include <stdatomic.h>
+
 #include "base/buf.h"
 #include "base/rc.h"
 
+/* Bytes of message text held at once by all the sessions that share it
+ * (one listener's): each session reserves what it keeps and gives it back
+ * at the end of its transaction. */
+struct lmtp_budget {
+    _Atomic size_t used;
+    size_t cap;
+};
+
 struct lmtp_limits {
+    struct lmtp_budget *budget; /* NULL: only max_size bounds a session */
     size_t max_size;      /* a message, after unstuffing, bytes (advertised as SIZE) */
     size_t max_line;      /* a command line with its CRLF, bytes */
     unsigned max_rcpts;   /* recipients of one transaction */
@@ -56,6 +67,8 @@ struct lmtp_session {
     char from[320];        /* the envelope sender; "" for <> */
     struct buf msg;
     bool too_big;          /* msg went over max_size: only its size is kept */
+    bool no_room;          /* the budget was spent: the message must be retried later */
+    size_t held;           /* bytes reserved from the budget */
     size_t size;           /* bytes of the message received, also those past the cap */
 };
 

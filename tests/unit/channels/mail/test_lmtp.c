@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -218,6 +219,50 @@ static void test_size_cap(void **state)
     assert_false(t.s.too_big);
     assert_string_equal(t.s.msg.p, "small\r\n");
     t_release(&t);
+}
+
+/* Two sessions share a 100-byte budget: while one holds an 80-byte
+ * message, the other's 50 bytes find no room (only counted, to be deferred
+ * with 452); once the first is answered its bytes are free again. */
+static void test_shared_budget(void **state)
+{
+    (void)state;
+    struct lmtp_budget budget = {.cap = 100};
+    struct lmtp_limits lim;
+    lmtp_limits_default(&lim);
+    lim.budget = &budget;
+    struct t a, b;
+    t_init(&a, &lim);
+    t_init(&b, &lim);
+    const char *env = "LHLO c\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<help@x.test>\r\nDATA\r\n";
+    feed(&a, env, NULL);
+    feed(&b, env, NULL);
+    char big[128], small[64];
+    memset(big, 'x', 78);
+    memcpy(big + 78, "\r\n.\r\n", 6);
+    big[84] = '\0';
+    memset(small, 'y', 48);
+    memcpy(small + 48, "\r\n.\r\n", 6);
+    small[54] = '\0';
+    assert_int_equal(feed(&a, big, NULL), LMTP_MESSAGE);
+    assert_false(a.s.no_room);
+    assert_int_equal(a.s.msg.len, 80);
+    assert_int_equal(atomic_load(&budget.used), 80);
+    assert_int_equal(feed(&b, small, NULL), LMTP_MESSAGE);
+    assert_true(b.s.no_room);
+    assert_int_equal(b.s.size, 50);
+    assert_int_equal(atomic_load(&budget.used), 80);
+    lmtp_reply_all(&a.s, 250, "2.0.0", "Ok", &a.out);
+    lmtp_reply_all(&b.s, 452, "4.3.1", "Insufficient system storage", &b.out);
+    assert_int_equal(atomic_load(&budget.used), 0);
+    /* the retried message fits now; a session's end gives back what it holds */
+    feed(&b, "MAIL FROM:<a@b.test>\r\nRCPT TO:<help@x.test>\r\nDATA\r\n", NULL);
+    assert_int_equal(feed(&b, small, NULL), LMTP_MESSAGE);
+    assert_false(b.s.no_room);
+    assert_int_equal(atomic_load(&budget.used), 50);
+    t_release(&b);
+    assert_int_equal(atomic_load(&budget.used), 0);
+    t_release(&a);
 }
 
 static void test_bad_commands(void **state)
@@ -508,6 +553,7 @@ int main(void)
         cmocka_unit_test(test_pipelined_session),
         cmocka_unit_test(test_dot_unstuffing_across_reads),
         cmocka_unit_test(test_size_cap),
+        cmocka_unit_test(test_shared_budget),
         cmocka_unit_test(test_bad_commands),
         cmocka_unit_test(test_too_many_errors_closes),
         cmocka_unit_test(test_long_burst_loses_no_reply),
