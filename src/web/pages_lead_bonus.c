@@ -291,6 +291,7 @@ void w_me_bonus(struct http_req *r)
     struct tv *form = tv_map(a);
     op_rc rc = form ? OP_OK : OP_ERR_NOMEM;
     if (!month || !*month) month = last_month(&c);
+    CHECK(tv_set_bool(a, c.data, "my_bonus", true)); /* the navigation's link is current */
     CHECK(tv_set_str(a, c.data, "title", i18n_text(r->lang, MSG_WEB_BONUS_MY_TITLE)));
     CHECK(tv_set_str(a, form, "month", month));
     CHECK(tv_set(a, c.data, "form", form));

@@ -88,3 +88,12 @@ export function launch() {
     args: ["--no-sandbox", "--disable-dev-shm-usage"],
   });
 }
+
+// Signs in on base's /login (another node than URL, e.g. the one with
+// mail), with the demo's password unless another is given.
+export async function signInAt(page, base, email, password) {
+  await page.goto(base + "/login");
+  await page.getByLabel(/Электронная почта|Email/).fill(email);
+  await page.getByLabel(/Пароль|Password/).fill(password || PASSWORD);
+  await Promise.all([page.waitForNavigation(), page.locator("form button[type=submit]").click()]);
+}
