@@ -174,6 +174,10 @@ op_rc app_org_get(struct app *app, const struct actor *who, int64_t id, struct a
 op_rc app_org_list(struct app *app, const struct actor *who, const char *q, int64_t after_id,
                    size_t limit, struct arena *a, struct organization **out, size_t *n,
                    struct op_err *err);
+/* Deletes organization id and appends its event. OP_ERR_CONFLICT, nothing
+ * changed, while a user, a ticket or an SLA policy condition refers to it
+ * (the message names which); OP_ERR_NOTFOUND when there is none. */
+op_rc app_org_delete(struct app *app, const struct actor *who, int64_t id, struct op_err *err);
 
 enum { GF_NAME = 1u << 0, GF_TIER = 1u << 1, GF_DESCRIPTION = 1u << 2, GF_MEMBERS = 1u << 3 };
 struct group_input {
@@ -198,6 +202,11 @@ op_rc app_group_get(struct app *app, const struct actor *who, int64_t id, struct
                     struct group *out, struct op_err *err);
 op_rc app_group_list(struct app *app, const struct actor *who, struct arena *a,
                      struct group **out, size_t *n, struct op_err *err);
+/* Deletes group id with its members and routing settings, appending an event
+ * per member it had and one for the delete. OP_ERR_CONFLICT, nothing changed,
+ * while a ticket (any status), an SLA policy or a macro refers to it (the
+ * message names which); OP_ERR_NOTFOUND when there is none. */
+op_rc app_group_delete(struct app *app, const struct actor *who, int64_t id, struct op_err *err);
 
 /* ---- macros (macros.c) ---- */
 

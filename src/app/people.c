@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "app/internal.h"
+#include "app/sla.h"
 #include "core/validate.h"
 
 /* A time zone must be one the system's tz database knows (tzdata): the
@@ -763,4 +764,141 @@ op_rc app_group_list(struct app *app, const struct actor *who, struct arena *a,
         return op_fail(err, OP_ERR_FORBIDDEN, NULL, MSG_ERR_STAFF_ONLY);
     struct group_job j = {app, who, 0, NULL, a, NULL, out, n, err};
     return app_run(app, true, group_list_fn, &j);
+}
+
+/* ---- deleting a group or an organization made by mistake ---- */
+
+/* The first SLA policy whose conditions (or, for a group, escalation target)
+ * name the group (group true) or organization id; NULL when none. */
+static op_rc policy_naming(struct store_tx *tx, int64_t id, bool group, struct arena *a,
+                           const struct sla_policy **out)
+{
+    struct sla_policy *p;
+    size_t n;
+    op_rc rc = tx->ops->sla->policy_list(tx, a, &p, &n);
+    *out = NULL;
+    for (size_t i = 0; !rc && i < n && !*out; i++)
+        if (group ? id_list_has(&p[i].group_ids, id) || p[i].escalate_group_id == id
+                  : id_list_has(&p[i].organization_ids, id))
+            *out = &p[i];
+    return rc;
+}
+
+/* The first macro (active or not) that moves tickets to group id; NULL when none. */
+static op_rc macro_naming(struct store_tx *tx, int64_t id, struct arena *a,
+                          const struct macro **out)
+{
+    struct macro *m;
+    size_t n;
+    op_rc rc = tx->ops->macro_list(tx, false, a, &m, &n);
+    *out = NULL;
+    for (size_t i = 0; !rc && i < n && !*out; i++)
+        for (size_t k = 0; k < m[i].n_actions && !*out; k++) {
+            const struct macro_action *ma = &m[i].actions[k];
+            char *end;
+            if (ma->kind == MA_SET_GROUP && ma->value &&
+                strtoll(ma->value, &end, 10) == id && *end == '\0')
+                *out = &m[i];
+        }
+    return rc;
+}
+
+static op_rc group_delete_fn(struct store_tx *tx, void *arg)
+{
+    struct group_job *j = arg;
+    struct group g;
+    const struct sla_policy *p;
+    const struct macro *m;
+    const char *used_by = "";
+    char b[24];
+    op_rc rc = tx->ops->group_get(tx, j->id, j->a, &g);
+    if (rc == OP_ERR_NOTFOUND)
+        return op_fail(j->err, OP_ERR_NOTFOUND, NULL, MSG_ERR_GROUP_NOT_FOUND, id_str(j->id, b));
+    if (rc || (rc = policy_naming(tx, j->id, true, j->a, &p)))
+        return rc;
+    if (p)
+        return op_fail(j->err, OP_ERR_CONFLICT, NULL, MSG_ERR_GROUP_IN_POLICY, g.name, p->name);
+    if ((rc = macro_naming(tx, j->id, j->a, &m)))
+        return rc;
+    if (m)
+        return op_fail(j->err, OP_ERR_CONFLICT, NULL, MSG_ERR_GROUP_IN_MACRO, g.name, m->name);
+    rc = tx->ops->group_delete(tx, j->id, &used_by);
+    if (rc == OP_ERR_CONFLICT) /* tickets, or surveys of tickets that have moved on */
+        return op_fail(j->err, OP_ERR_CONFLICT, NULL, MSG_ERR_GROUP_HAS_TICKETS, g.name);
+    if (rc)
+        return rc;
+    /* the members it had are in the log: the group can be made again as it was */
+    struct event_list l;
+    int64_t action = 0;
+    event_list_init(&l, j->a, ENTITY_GROUP, j->id, app_now(j->app), j->who->id, j->who->via);
+    for (size_t i = 0; !rc && i < g.members.n; i++)
+        rc = event_add_ids(&l, EV_CHANGED, "member", g.members.v[i], 0, NULL);
+    if (!rc)
+        rc = event_add(&l, EV_CHANGED, "deleted", "false", "true", g.name); /* data: its name */
+    return rc ? rc : tx_append_events(tx, &l, &action);
+}
+
+op_rc app_group_delete(struct app *app, const struct actor *who, int64_t id, struct op_err *err)
+{
+    op_rc rc = access_require(who, ROLE_LEAD, err);
+    if (rc)
+        return rc;
+    char b[24];
+    if (id <= 0)
+        return op_fail(err, OP_ERR_NOTFOUND, NULL, MSG_ERR_GROUP_NOT_FOUND, id_str(id, b));
+    struct arena a = ARENA_INIT(0); /* every policy and macro is read */
+    struct group_job j = {app, who, id, NULL, &a, NULL, NULL, NULL, err};
+    rc = app_run(app, false, group_delete_fn, &j);
+    arena_release(&a);
+    if (rc == OP_OK)
+        auth_changed(app); /* its members no longer see its tickets through it */
+    return rc;
+}
+
+static op_rc org_delete_fn(struct store_tx *tx, void *arg)
+{
+    struct org_job *j = arg;
+    struct organization o;
+    const struct sla_policy *p;
+    const char *used_by = "";
+    char b[24];
+    op_rc rc = tx->ops->org_get(tx, j->id, j->a, &o);
+    if (rc == OP_ERR_NOTFOUND)
+        return op_fail(j->err, OP_ERR_NOTFOUND, NULL, MSG_ERR_ORG_NOT_FOUND, id_str(j->id, b));
+    if (rc || (rc = policy_naming(tx, j->id, false, j->a, &p)))
+        return rc;
+    if (p)
+        return op_fail(j->err, OP_ERR_CONFLICT, NULL, MSG_ERR_ORG_IN_POLICY, o.name, p->name);
+    rc = tx->ops->org_delete(tx, j->id, &used_by);
+    if (rc == OP_ERR_CONFLICT)
+        return op_fail(j->err, OP_ERR_CONFLICT, NULL,
+                       strcmp(used_by, "users") == 0 ? MSG_ERR_ORG_HAS_USERS
+                                                     : MSG_ERR_ORG_HAS_TICKETS,
+                       o.name);
+    if (rc)
+        return rc;
+    struct event_list l;
+    int64_t action = 0;
+    event_list_init(&l, j->a, ENTITY_ORGANIZATION, j->id, app_now(j->app), j->who->id,
+                    j->who->via);
+    if ((rc = event_add(&l, EV_CHANGED, "deleted", "false", "true", o.name)))
+        return rc;
+    return tx_append_events(tx, &l, &action);
+}
+
+op_rc app_org_delete(struct app *app, const struct actor *who, int64_t id, struct op_err *err)
+{
+    op_rc rc = access_require(who, ROLE_LEAD, err);
+    if (rc)
+        return rc;
+    char b[24];
+    if (id <= 0)
+        return op_fail(err, OP_ERR_NOTFOUND, NULL, MSG_ERR_ORG_NOT_FOUND, id_str(id, b));
+    struct arena a = ARENA_INIT(0); /* every policy is read */
+    struct org_job j = {.app = app, .who = who, .id = id, .a = &a, .err = err};
+    rc = app_run(app, false, org_delete_fn, &j);
+    arena_release(&a);
+    if (rc == OP_OK)
+        auth_changed(app); /* no user was in it; cheap, and no cache keeps its sharing rule */
+    return rc;
 }

@@ -369,21 +369,30 @@ op_rc app_csi_questions_put(struct app *app, const struct actor *who, struct csi
     if (n > SURVEY_QUESTIONS_MAX)
         return op_fail(err, OP_ERR_INVALID, "questions", MSG_ERR_TOO_MANY, max);
     for (size_t i = 0; i < n; i++) {
+        /* errors name the row ("questions[2].text_en"): a form of many rows
+         * shows each at its own field, an API caller finds its entry */
+        char f_key[48], f_ru[48], f_en[48], f_weight[48];
+        snprintf(f_key, sizeof(f_key), "questions[%zu].key", i);
+        snprintf(f_ru, sizeof(f_ru), "questions[%zu].text_ru", i);
+        snprintf(f_en, sizeof(f_en), "questions[%zu].text_en", i);
+        snprintf(f_weight, sizeof(f_weight), "questions[%zu].weight", i);
         const char *k = v[i].key ? v[i].key : "";
-        bool ok = *k && strlen(k) <= 40;
-        for (const char *p = k; ok && *p; p++)
-            ok = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
-        for (size_t o = 0; ok && o < i; o++)
-            ok = strcmp(v[o].key, k) != 0;
-        if (!ok)
-            return op_fail(err, OP_ERR_INVALID, "questions.key", MSG_ERR_SURVEY_KEY, k);
-        if ((rc = check_text("questions.text_en", v[i].text_en, LIMIT_NAME, TEXT_LINE, false,
-                             err)) ||
-            (rc = check_text("questions.text_ru", v[i].text_ru, LIMIT_NAME, TEXT_LINE, false,
-                             err)))
+        if (!*k)
+            return op_fail(err, OP_ERR_INVALID, f_key, MSG_ERR_EMPTY);
+        if (strlen(k) > 40)
+            return op_fail(err, OP_ERR_INVALID, f_key, MSG_ERR_TOO_LONG, "40");
+        for (const char *p = k; *p; p++)
+            if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+                return op_fail(err, OP_ERR_INVALID, f_key, MSG_ERR_SURVEY_KEY, k);
+        for (size_t o = 0; o < i; o++)
+            if (strcmp(v[o].key, k) == 0)
+                return op_fail(err, OP_ERR_INVALID, f_key, MSG_ERR_DUPLICATE, k);
+        /* in the order the admin page shows them */
+        if ((rc = check_text(f_ru, v[i].text_ru, LIMIT_NAME, TEXT_LINE, false, err)) ||
+            (rc = check_text(f_en, v[i].text_en, LIMIT_NAME, TEXT_LINE, false, err)))
             return rc;
         if (v[i].weight < 1 || v[i].weight > 100)
-            return op_fail(err, OP_ERR_INVALID, "questions.weight", MSG_ERR_RANGE, "1", "100");
+            return op_fail(err, OP_ERR_INVALID, f_weight, MSG_ERR_RANGE, "1", "100");
         v[i].position = (int)i;
         v[i].active = true;
     }

@@ -76,11 +76,13 @@ void h_org_list(struct http_req *r);
 void h_org_create(struct http_req *r);
 void h_org_get(struct http_req *r);
 void h_org_update(struct http_req *r);
+void h_org_delete(struct http_req *r);
 /* h_groups.c */
 void h_group_list(struct http_req *r);
 void h_group_create(struct http_req *r);
 void h_group_get(struct http_req *r);
 void h_group_update(struct http_req *r);
+void h_group_delete(struct http_req *r);
 /* h_macros.c */
 /* h_surveys.c */
 void h_survey_get(struct http_req *r);

@@ -87,3 +87,16 @@ void h_org_update(struct http_req *r)
     json_out_org(&w, NULL, &o);
     http_reply_jsonw(r, 200, &w);
 }
+
+/* 204, or 409 naming what still refers to it. */
+void h_org_delete(struct http_req *r)
+{
+    struct op_err err = {0};
+    int64_t id = api_path_id(r, 0);
+    if (!id) return;
+    op_rc rc = app_org_delete(api_app(r), api_actor(r), id, &err);
+    if (rc)
+        api_reply_error(r, rc, &err);
+    else
+        http_reply_status(r, 204);
+}

@@ -237,8 +237,14 @@ void h_csi_questions_put(struct http_req *r)
     for (size_t i = 0; !rc && i < n; i++) {
         const json_t *o = json_array_get(arr, i);
         int64_t weight = 0;
+        /* errors name the question by its place, as the app's checks do */
+        const char *at = arena_printf(r->arena, "questions[%zu]", i);
+        if (!at) {
+            rc = op_fail(&err, OP_ERR_NOMEM, NULL, MSG_NONE);
+            break;
+        }
         if (!json_is_object(o)) {
-            rc = op_fail(&err, OP_ERR_INVALID, "questions", MSG_ERR_TYPE_OBJECT);
+            rc = op_fail(&err, OP_ERR_INVALID, at, MSG_ERR_TYPE_OBJECT);
             break;
         }
         memset(&v[i], 0, sizeof(v[i]));
@@ -248,7 +254,7 @@ void h_csi_questions_put(struct http_req *r)
             {"text_ru", JIN_STRING, 0, &v[i].text_ru, JIN_REQUIRED},
             {"weight", JIN_INT, 0, &weight, JIN_REQUIRED},
         };
-        rc = jin_read(o, "questions", g, ARRAY_SIZE(g), NULL, r->arena, &err);
+        rc = jin_read(o, at, g, ARRAY_SIZE(g), NULL, r->arena, &err);
         v[i].weight = weight < 0 || weight > 1000 ? 0 : (int)weight;
     }
     json_decref(body);

@@ -44,10 +44,12 @@ const struct http_route api_routes[] = {
     {HTTP_POST, V1 "/organizations", h_org_create, 0},
     {HTTP_GET, V1 "/organizations/{id}", h_org_get, 0},
     {HTTP_PATCH, V1 "/organizations/{id}", h_org_update, 0},
+    {HTTP_DELETE, V1 "/organizations/{id}", h_org_delete, 0}, /* admin: delete */
     {HTTP_GET, V1 "/groups", h_group_list, 0},
     {HTTP_POST, V1 "/groups", h_group_create, 0},
     {HTTP_GET, V1 "/groups/{id}", h_group_get, 0},
     {HTTP_PATCH, V1 "/groups/{id}", h_group_update, 0},
+    {HTTP_DELETE, V1 "/groups/{id}", h_group_delete, 0}, /* admin: delete */
     {HTTP_GET, V1 "/macros", h_macro_list, 0},
     {HTTP_POST, V1 "/macros", h_macro_create, 0},
     {HTTP_GET, V1 "/macros/{id}", h_macro_get, 0},

@@ -93,6 +93,26 @@ static void show(cairo_t *cr, const char *s, double x, double y, int align, doub
     cairo_show_text(cr, t);
 }
 
+/* Shows the number s right-aligned at x, whole: a number cut with "…" would
+ * read as another number, so one wider than max_w (a row past those plan()
+ * measured, or hinting at a small size) is drawn at a smaller size instead.
+ * The font is size (bold when bold) again afterwards. */
+static void show_number(cairo_t *cr, const char *s, double x, double y, double max_w, double size,
+                        bool bold)
+{
+    char t[TEXT_CAP];
+    chart_clean_text(s, t, sizeof t);
+    double w = text_w(cr, t);
+    if (w > max_w && max_w > 0) {
+        /* 0.98: widths are not quite linear in the size */
+        font(cr, MAX(size * max_w / w * 0.98, 1.0), bold);
+        show(cr, t, x, y, 2, 0);
+        font(cr, size, bold);
+        return;
+    }
+    show(cr, t, x, y, 2, 0);
+}
+
 /* ---- the table ---- */
 
 struct layout {
@@ -165,14 +185,19 @@ static void plan(cairo_t *cr, const struct report_table *t, struct layout *L)
     font(cr, 10, true);
     for (size_t c = 0; c < t->n_cols; c++)
         nat[c] = widest_word(cr, t->cols[c].header);
-    font(cr, 10, false);
-    for (size_t r = 0; r < rows && r < 2000; r++)
+    for (size_t r = 0; r < rows; r++) {
+        /* the total row is drawn bold, which is wider: measured so, and
+         * always, even past the first 2000 rows */
+        bool total = r == t->n_rows;
+        if (r >= 2000 && !total) continue;
+        font(cr, 10, total);
         for (size_t c = 0; c < t->n_cols; c++) {
             char s[FMT_CAP * 4], clean[TEXT_CAP];
             fmt_cell(t->lang, &t->cols[c], report_cell(t, r, c), s, sizeof s);
             chart_clean_text(s, clean, sizeof clean);
             nat[c] = MAX(nat[c], MIN(text_w(cr, clean), TEXT_COL_MAX));
         }
+    }
     /* Text shrinks with the font, the padding of 8 pt does not. */
     const double pad = 8.0;
     for (size_t c = 0; c < t->n_cols; c++) {
@@ -186,9 +211,26 @@ static void plan(cairo_t *cr, const struct report_table *t, struct layout *L)
     /* Extra room goes to every column alike, but a table of few columns
      * need not stretch across the page. */
     double extra = used < avail ? MIN((avail - used) / (double)t->n_cols, 60.0) : 0.0;
+    /* Still too wide at the smallest size: the columns are narrowed to the
+     * page rather than the last ones running off it. The number columns
+     * first (their numbers are then drawn smaller, whole: show_number), the
+     * texts too (cut with "…") only when that is not enough. */
+    double fit_num = 1.0, fit_text = 1.0;
+    if (used > avail) {
+        double texts = 0.0;
+        for (size_t c = 0; c < t->n_cols; c++)
+            if (t->cols[c].type == RT_TEXT) texts += nat[c] * scale;
+        double nums = sum * scale - texts;
+        if (nums > 0.0 && room - texts > nums * 0.25) {
+            fit_num = (room - texts) / nums;
+        } else {
+            fit_num = fit_text = room / (sum * scale);
+        }
+    }
     L->x[0] = MARGIN;
     for (size_t c = 0; c < t->n_cols; c++)
-        L->x[c + 1] = L->x[c] + nat[c] * scale + pad + extra;
+        L->x[c + 1] = L->x[c] + nat[c] * scale * (t->cols[c].type == RT_TEXT ? fit_text : fit_num) +
+                      pad + extra;
     L->line_h = L->size * 1.25;
     L->row_h = L->size * 1.7;
     font(cr, L->size, true);
@@ -262,7 +304,7 @@ static void draw_table(cairo_t *cr, const struct report_table *t, int *page)
             if (t->cols[c].type == RT_TEXT)
                 show(cr, s, L.x[c] + 3.0, base, 0, w);
             else
-                show(cr, s, L.x[c + 1] - 3.0, base, 2, w);
+                show_number(cr, s, L.x[c + 1] - 3.0, base, w, L.size, total);
         }
         y += L.row_h;
     }

@@ -763,6 +763,14 @@ static op_rc note_group_set_members(struct store_tx *t, int64_t group_id, const 
 {
     return note_auth(t, pg_group_set_members(t, group_id, ids));
 }
+static op_rc note_group_delete(struct store_tx *t, int64_t id, const char **used_by)
+{
+    return note_auth(t, pg_group_delete(t, id, used_by));
+}
+static op_rc note_org_delete(struct store_tx *t, int64_t id, const char **used_by)
+{
+    return note_auth(t, pg_org_delete(t, id, used_by));
+}
 static op_rc note_session_delete(struct store_tx *t, const uint8_t hash[32])
 {
     return note_auth(t, pg_session_delete(t, hash));
@@ -1208,6 +1216,7 @@ const struct store_ops pg_store_ops = {
     .org_update = note_org_update,
     .org_get = pg_org_get,
     .org_list = pg_org_list,
+    .org_delete = note_org_delete,
     .user_insert = pg_user_insert,
     .user_update = note_user_update,
     .user_get = pg_user_get,
@@ -1219,6 +1228,7 @@ const struct store_ops pg_store_ops = {
     .group_get = pg_group_get,
     .group_list = pg_group_list,
     .group_set_members = note_group_set_members,
+    .group_delete = note_group_delete,
 
     .ticket_insert = pg_ticket_insert,
     .ticket_update = pg_ticket_update,

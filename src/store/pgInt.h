@@ -192,6 +192,8 @@ op_rc pg_group_update(struct store_tx *tx, const struct group *g);
 op_rc pg_group_get(struct store_tx *tx, int64_t id, struct arena *a, struct group *out);
 op_rc pg_group_list(struct store_tx *tx, struct arena *a, struct group **out, size_t *n);
 op_rc pg_group_set_members(struct store_tx *tx, int64_t group_id, const struct id_list *ids);
+op_rc pg_group_delete(struct store_tx *t, int64_t id, const char **used_by);
+op_rc pg_org_delete(struct store_tx *t, int64_t id, const char **used_by);
 
 /* pg_tickets.c */
 op_rc pg_ticket_insert(struct store_tx *tx, struct ticket *t);

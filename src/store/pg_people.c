@@ -310,3 +310,69 @@ op_rc pg_group_set_members(struct store_tx *t, int64_t group_id, const struct id
     }
     return rc;
 }
+
+/* ---- deleting (what an admin made by mistake) ---- */
+
+/* *used_by = what when sql ($1 = id, an EXISTS) is true: OP_ERR_CONFLICT;
+ * OP_OK when not. */
+static op_rc refused_if(struct pg_tx *tx, const char *sql, int64_t id, const char *what,
+                        const char **used_by)
+{
+    struct pg_stmt st;
+    int64_t any = 0;
+    pg_st_init(&st, sql);
+    pg_bind_int(&st, id);
+    op_rc rc = pg_scalar(tx, &st, &any, "delete_check");
+    if (rc == OP_OK && any) {
+        *used_by = what;
+        rc = OP_ERR_CONFLICT;
+    }
+    return rc;
+}
+
+op_rc pg_group_delete(struct store_tx *t, int64_t id, const char **used_by)
+{
+    struct pg_tx *tx = pg_tx(t);
+    struct pg_stmt st;
+    /* FOR UPDATE: a ticket moved into the group meanwhile waits for this
+     * transaction, then fails on the foreign key */
+    pg_st_init(&st, "SELECT 1 FROM groups WHERE id = $1 FOR UPDATE");
+    pg_bind_int(&st, id);
+    op_rc rc = pg_one(tx, &st, NULL, NULL, NULL, "group_delete");
+    if (rc == OP_OK)
+        rc = refused_if(tx, "SELECT EXISTS (SELECT 1 FROM tickets WHERE group_id = $1)::int", id,
+                        "tickets", used_by);
+    if (rc == OP_OK)
+        rc = refused_if(tx, "SELECT EXISTS (SELECT 1 FROM surveys WHERE group_id = $1)::int", id,
+                        "surveys", used_by);
+    if (rc) return rc;
+    /* the rows that belong to the group go with it */
+    pg_st_init(&st, "DELETE FROM group_members WHERE group_id = $1");
+    pg_bind_int(&st, id);
+    if ((rc = pg_run(tx, &st, NULL, "group_delete"))) return rc;
+    pg_st_init(&st, "DELETE FROM group_routing WHERE group_id = $1");
+    pg_bind_int(&st, id);
+    if ((rc = pg_run(tx, &st, NULL, "group_delete"))) return rc;
+    pg_st_init(&st, "DELETE FROM groups WHERE id = $1");
+    pg_bind_int(&st, id);
+    return pg_run_update(tx, &st, "group_delete");
+}
+
+op_rc pg_org_delete(struct store_tx *t, int64_t id, const char **used_by)
+{
+    struct pg_tx *tx = pg_tx(t);
+    struct pg_stmt st;
+    pg_st_init(&st, "SELECT 1 FROM organizations WHERE id = $1 FOR UPDATE");
+    pg_bind_int(&st, id);
+    op_rc rc = pg_one(tx, &st, NULL, NULL, NULL, "org_delete");
+    if (rc == OP_OK)
+        rc = refused_if(tx, "SELECT EXISTS (SELECT 1 FROM users WHERE organization_id = $1)::int",
+                        id, "users", used_by);
+    if (rc == OP_OK)
+        rc = refused_if(tx, "SELECT EXISTS (SELECT 1 FROM tickets WHERE organization_id = $1)::int",
+                        id, "tickets", used_by);
+    if (rc) return rc;
+    pg_st_init(&st, "DELETE FROM organizations WHERE id = $1");
+    pg_bind_int(&st, id);
+    return pg_run_update(tx, &st, "org_delete");
+}

@@ -1142,6 +1142,7 @@ const struct store_ops sqlite_store_ops = {
     .org_update = sq_org_update,
     .org_get = sq_org_get,
     .org_list = sq_org_list,
+    .org_delete = sq_org_delete,
     .user_insert = sq_user_insert,
     .user_update = sq_user_update,
     .user_get = sq_user_get,
@@ -1153,6 +1154,7 @@ const struct store_ops sqlite_store_ops = {
     .group_get = sq_group_get,
     .group_list = sq_group_list,
     .group_set_members = sq_group_set_members,
+    .group_delete = sq_group_delete,
 
     .ticket_insert = sq_ticket_insert,
     .ticket_update = sq_ticket_update,

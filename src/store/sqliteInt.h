@@ -247,6 +247,8 @@ op_rc sq_group_update(struct store_tx *tx, const struct group *g);
 op_rc sq_group_get(struct store_tx *tx, int64_t id, struct arena *a, struct group *out);
 op_rc sq_group_list(struct store_tx *tx, struct arena *a, struct group **out, size_t *n);
 op_rc sq_group_set_members(struct store_tx *tx, int64_t group_id, const struct id_list *ids);
+op_rc sq_group_delete(struct store_tx *tx, int64_t id, const char **used_by);
+op_rc sq_org_delete(struct store_tx *tx, int64_t id, const char **used_by);
 
 /* sqlite_tickets.c */
 /* Indexes a ticket's text for search, taking the old text out first when

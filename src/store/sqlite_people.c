@@ -333,3 +333,58 @@ op_rc sq_group_set_members(struct store_tx *t, int64_t group_id, const struct id
 {
     return group_set_members(sq_tx(t), group_id, ids);
 }
+
+/* ---- deleting (what an admin made by mistake) ---- */
+
+/* *used_by = what when a row of sql (one ?1 = id, an EXISTS) is there:
+ * OP_ERR_CONFLICT; OP_OK when none is. */
+static op_rc refused_if(struct sq_tx *tx, const char *sql, int64_t id, const char *what,
+                        const char **used_by)
+{
+    sqlite3_stmt *st;
+    int64_t any = 0;
+    op_rc rc = sq_prep_id(tx, sql, id, &st);
+    if (rc == OP_OK) rc = sq_scalar(tx, st, &any, "delete_check");
+    if (rc == OP_OK && any) {
+        *used_by = what;
+        rc = OP_ERR_CONFLICT;
+    }
+    return rc;
+}
+
+op_rc sq_group_delete(struct store_tx *t, int64_t id, const char **used_by)
+{
+    struct sq_tx *tx = sq_tx(t);
+    sqlite3_stmt *st;
+    op_rc rc = sq_prep_id(tx, "SELECT 1 FROM groups WHERE id = ?", id, &st);
+    if (rc == OP_OK) rc = sq_one(tx, st, NULL, NULL, NULL, "group_delete");
+    if (rc == OP_OK)
+        rc = refused_if(tx, "SELECT EXISTS (SELECT 1 FROM tickets WHERE group_id = ?1)", id,
+                        "tickets", used_by);
+    if (rc == OP_OK)
+        rc = refused_if(tx, "SELECT EXISTS (SELECT 1 FROM surveys WHERE group_id = ?1)", id,
+                        "surveys", used_by);
+    /* the rows that belong to the group go with it */
+    if (rc == OP_OK) rc = sq_prep_id(tx, "DELETE FROM group_members WHERE group_id = ?", id, &st);
+    if (rc == OP_OK) rc = sq_run(tx, st, SQLITE_OK, "group_delete");
+    if (rc == OP_OK) rc = sq_prep_id(tx, "DELETE FROM group_routing WHERE group_id = ?", id, &st);
+    if (rc == OP_OK) rc = sq_run(tx, st, SQLITE_OK, "group_delete");
+    if (rc == OP_OK) rc = sq_prep_id(tx, "DELETE FROM groups WHERE id = ?", id, &st);
+    return rc ? rc : sq_run_update(tx, st, SQLITE_OK, "group_delete");
+}
+
+op_rc sq_org_delete(struct store_tx *t, int64_t id, const char **used_by)
+{
+    struct sq_tx *tx = sq_tx(t);
+    sqlite3_stmt *st;
+    op_rc rc = sq_prep_id(tx, "SELECT 1 FROM organizations WHERE id = ?", id, &st);
+    if (rc == OP_OK) rc = sq_one(tx, st, NULL, NULL, NULL, "org_delete");
+    if (rc == OP_OK)
+        rc = refused_if(tx, "SELECT EXISTS (SELECT 1 FROM users WHERE organization_id = ?1)", id,
+                        "users", used_by);
+    if (rc == OP_OK)
+        rc = refused_if(tx, "SELECT EXISTS (SELECT 1 FROM tickets WHERE organization_id = ?1)", id,
+                        "tickets", used_by);
+    if (rc == OP_OK) rc = sq_prep_id(tx, "DELETE FROM organizations WHERE id = ?", id, &st);
+    return rc ? rc : sq_run_update(tx, st, SQLITE_OK, "org_delete");
+}

@@ -163,6 +163,9 @@ struct store_ops {
     op_rc (*org_get)(struct store_tx *tx, int64_t id, struct arena *a, struct organization *out);
     op_rc (*org_list)(struct store_tx *tx, const char *q, int64_t after_id, size_t limit,
                       struct arena *a, struct organization **out, size_t *n);
+    /* deletes the organization: NOTFOUND when none; CONFLICT, nothing changed, while a
+     * user or ticket refers to it (*used_by = "users" or "tickets", a static string) */
+    op_rc (*org_delete)(struct store_tx *tx, int64_t id, const char **used_by);
 
     /* users; CONFLICT when the email is taken */
     op_rc (*user_insert)(struct store_tx *tx, struct user *u);
@@ -182,6 +185,11 @@ struct store_ops {
     op_rc (*group_get)(struct store_tx *tx, int64_t id, struct arena *a, struct group *out);
     op_rc (*group_list)(struct store_tx *tx, struct arena *a, struct group **out, size_t *n);
     op_rc (*group_set_members)(struct store_tx *tx, int64_t group_id, const struct id_list *ids);
+    /* deletes the group with its members and routing settings: NOTFOUND when none;
+     * CONFLICT, nothing changed, while a ticket or survey refers to it (*used_by =
+     * "tickets" or "surveys"). SLA policies and macros name groups in their own
+     * values: the caller checks those. */
+    op_rc (*group_delete)(struct store_tx *tx, int64_t id, const char **used_by);
 
     /* tickets; insert sets ->id and stores tags; update rewrites every field and the tags */
     op_rc (*ticket_insert)(struct store_tx *tx, struct ticket *t);

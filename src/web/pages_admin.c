@@ -682,6 +682,17 @@ end:
 
 /* ---- organizations: a list and a form to add one ---- */
 
+/* Makes the last cell of the last row of rows (just added by admin_row) a
+ * link to href; href NULL is an arena out of memory. */
+static op_rc admin_row_link_last(struct web_ctx *c, struct tv *rows, const char *href)
+{
+    struct tv *row = rows->u.list.items[rows->u.list.n - 1];
+    const struct tv *cells = tv_get(row, "cells");
+    assert(cells && cells->u.list.n > 0);
+    if (!href) return OP_ERR_NOMEM;
+    return tv_set_str(c->r->arena, cells->u.list.items[cells->u.list.n - 1], "href", href);
+}
+
 static op_rc orgs_page(struct web_ctx *c, bool posted, const struct op_err *ferr)
 {
     struct admin_form f;
@@ -690,16 +701,22 @@ static op_rc orgs_page(struct web_ctx *c, bool posted, const struct op_err *ferr
     size_t n = 0;
     struct tv *rows;
     op_rc rc;
-    static const enum msg_id cols[] = {MSG_WEB_ADM_NAME, MSG_WEB_ADM_DOMAINS, MSG_WEB_ADM_SHARED};
+    static const enum msg_id cols[] = {MSG_WEB_ADM_NAME, MSG_WEB_ADM_DOMAINS, MSG_WEB_ADM_SHARED,
+                                       MSG_WEB_ADM_ROW_ACTIONS};
     if ((rc = admin_page(c, MSG_WEB_ADM_ORGS)) ||
         (rc = app_org_list(c->app, &c->who, NULL, 0, 1000, c->r->arena, &v, &n, &err)) ||
         (rc = admin_table(c, NULL, cols, ARRAY_SIZE(cols), &rows)))
         return rc;
     for (size_t i = 0; i < n && !rc; i++) {
-        const char *cells[] = {
-            v[i].name, v[i].domains,
-            lang_text(c, v[i].shared_tickets ? MSG_WEB_ADM_YES : MSG_WEB_ADM_NO)};
+        const char *cells[] = {v[i].name, v[i].domains,
+                               lang_text(c, v[i].shared_tickets ? MSG_WEB_ADM_YES : MSG_WEB_ADM_NO),
+                               lang_text(c, MSG_WEB_ADM_DELETE)};
         rc = admin_row(c, rows, NULL, cells, ARRAY_SIZE(cells), 0x3);
+        /* admin_row links only the first cell: the last one here is the link */
+        if (!rc)
+            rc = admin_row_link_last(
+                c, rows,
+                arena_printf(c->r->arena, "/admin/organizations/%" PRId64 "/delete", v[i].id));
     }
     if (!rc)
         rc = admin_form_begin(&f, c, "/admin/organizations", MSG_WEB_ADM_CREATE, false, posted);
@@ -744,4 +761,65 @@ void w_admin_org_create(struct http_req *r)
     return;
 end:
     web_error_page(r, admin_status(rc), MSG_WEB_FAILED);
+}
+
+/* ---- admin: delete (an organization made by mistake; the shared question page) ---- */
+
+op_rc admin_confirm(struct web_ctx *c, enum msg_id title, const char *subtitle,
+                    enum msg_id question, const char *back, const char *action,
+                    const struct op_err *err)
+{
+    struct admin_form f;
+    struct arena *a = c->r->arena;
+    op_rc rc = admin_page(c, title);
+    if (!rc) rc = tv_set_str(a, c->data, "subtitle", subtitle);
+    if (!rc) rc = tv_set_str(a, c->data, "intro", lang_text(c, question));
+    if (!rc) rc = admin_link(c, back, lang_text(c, MSG_WEB_ADM_CANCEL));
+    if (!rc) rc = admin_form_begin(&f, c, action, MSG_WEB_ADM_DELETE, false, false);
+    if (!rc && err) rc = admin_form_error(&f, err);
+    return rc;
+}
+
+/* The question about organization id, or why it was refused (err not NULL). */
+static void org_confirm(struct web_ctx *c, int64_t id, int status, const struct op_err *ferr)
+{
+    struct op_err err = {0};
+    struct organization o;
+    struct arena *a = c->r->arena;
+    op_rc rc;
+    CHECK(app_org_get(c->app, &c->who, id, a, &o, &err));
+    CHECK(admin_confirm(c, MSG_WEB_ADM_ORG_DELETE, o.name, MSG_WEB_ADM_ORG_DELETE_Q,
+                        "/admin/organizations",
+                        arena_printf(a, "/admin/organizations/%" PRId64 "/delete", id), ferr));
+    admin_render(c, status);
+    return;
+end:
+    web_error_page(c->r, admin_status(rc),
+                   rc == OP_ERR_NOTFOUND ? MSG_WEB_NOT_FOUND_PAGE : MSG_WEB_FAILED);
+}
+
+void w_admin_org_confirm(struct http_req *r)
+{
+    struct web_ctx c;
+    if (!admin_begin(r, &c)) return;
+    int64_t id = admin_path_id(&c, 0);
+    if (!id) return;
+    org_confirm(&c, id, 200, NULL);
+}
+
+void w_admin_org_delete(struct http_req *r)
+{
+    struct web_ctx c;
+    struct op_err err = {0};
+    if (!admin_begin(r, &c)) return;
+    int64_t id = admin_path_id(&c, 0);
+    if (!id) return;
+    op_rc rc = app_org_delete(c.app, &c.who, id, &err);
+    if (!rc)
+        web_redirect(r, "/admin/organizations?done=deleted");
+    else if (rc == OP_ERR_CONFLICT) /* in use: the question again, with why not */
+        org_confirm(&c, id, 409, &err);
+    else
+        web_error_page(r, admin_status(rc),
+                       rc == OP_ERR_NOTFOUND ? MSG_WEB_NOT_FOUND_PAGE : MSG_WEB_FAILED);
 }

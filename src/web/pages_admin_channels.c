@@ -1,8 +1,9 @@
 /* pages_admin_channels.c - the admin's channel settings: IMAP mailboxes
  * (list, add, remove after a confirmation), survey settings (CSAT on
  * solve, NPS period) and the CSI questions (edited as rows; an empty key
- * drops a row; the app keeps every question it is given active). Shared form and table helpers:
- * pages_admin.c. */
+ * drops a row; the app keeps every question it is given active; a refused
+ * save shows its error at the row and field it names). Shared form and
+ * table helpers: pages_admin.c. */
 #include "base/common.h"
 
 #include "app/mail.h"
@@ -102,6 +103,10 @@ static op_rc csi_part(struct web_ctx *c, bool posted, const struct op_err *ferr)
         return rc;
     if ((rc = tv_set_str(a, f.form, "intro", lang_text(c, MSG_WEB_ADM_CSI_HINT)))) return rc;
     size_t rows = n + CSI_EMPTY_ROWS;
+    /* a refused submit shows every row it sent, so nothing typed is lost
+     * and its error has its row to sit at */
+    for (size_t i = rows; posted && i < CSI_ROWS_MAX; i++)
+        if (web_form_get(&c->form, arena_printf(a, "q%zu.key", i))) rows = i + 1;
     if (rows > CSI_ROWS_MAX) rows = CSI_ROWS_MAX;
     for (size_t i = 0; i < rows && !rc; i++) {
         const struct csi_question *x = i < n ? &q[i] : NULL;
@@ -258,11 +263,31 @@ void w_admin_survey_settings(struct http_req *r)
     channels_refused(&c, CF_SURVEYS, frc, &err);
 }
 
+/* The app names a question by its place in the list it was given
+ * ("questions[2].text_en"); the form by its row ("q5.text_en"), and rows
+ * with an empty key are left out of the list: err's field is turned into
+ * the row's (row[i] is the row of question i of n), so the error sits at
+ * the field that was typed. Other fields are left as they are. */
+static void csi_field_to_row(struct op_err *err, const size_t *row, size_t n)
+{
+    static const char prefix[] = "questions[";
+    if (strncmp(err->field, prefix, sizeof(prefix) - 1) != 0) return;
+    const char *p = err->field + sizeof(prefix) - 1;
+    char *end;
+    errno = 0;
+    long i = strtol(p, &end, 10);
+    if (end == p || errno || i < 0 || (size_t)i >= n || strncmp(end, "].", 2) != 0) return;
+    char name[sizeof(err->field)];
+    int len = snprintf(name, sizeof(name), "q%zu.%s", row[i], end + 2);
+    if (len > 0 && (size_t)len < sizeof(name)) memcpy(err->field, name, (size_t)len + 1);
+}
+
 void w_admin_csi_questions(struct http_req *r)
 {
     struct web_ctx c;
     struct op_err err = {0};
     struct csi_question *q;
+    size_t row[CSI_ROWS_MAX];
     size_t n = 0;
     op_rc frc = OP_OK;
     if (!admin_begin(r, &c)) return;
@@ -281,9 +306,12 @@ void w_admin_csi_questions(struct http_req *r)
         x->text_en = (char *)admin_field(&c, arena_printf(a, "q%zu.text_en", i));
         x->position = (int)n;
         frc = form_small_int(&c, arena_printf(a, "q%zu.weight", i), &x->weight, &err);
-        n++;
+        row[n++] = i;
     }
-    if (!frc) frc = app_csi_questions_put(c.app, &c.who, q, n, &err);
+    if (!frc) {
+        frc = app_csi_questions_put(c.app, &c.who, q, n, &err);
+        if (frc) csi_field_to_row(&err, row, n);
+    }
     if (!frc) {
         web_redirect(r, "/admin/channels?done=saved");
         return;

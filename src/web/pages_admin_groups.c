@@ -143,6 +143,8 @@ void admin_group_page(struct web_ctx *c, int64_t id, int status, const struct op
     CHECK(admin_page(c, MSG_WEB_ADM_GROUP_EDIT));
     CHECK(tv_set_str(a, c->data, "subtitle", g.name));
     CHECK(admin_link(c, "/admin/groups", lang_text(c, MSG_WEB_ADM_GROUPS)));
+    CHECK(admin_link(c, arena_printf(a, "/admin/groups/%" PRId64 "/delete", id),
+                     lang_text(c, MSG_WEB_ADM_DELETE)));
     CHECK(group_form(c, &g, false, NULL));
     CHECK(admin_routing_form(c, id, routing_err != NULL, routing_err));
     admin_render(c, status);
@@ -181,6 +183,8 @@ void w_admin_group_update(struct http_req *r)
     CHECK(admin_page(&c, MSG_WEB_ADM_GROUP_EDIT));
     CHECK(tv_set_str(r->arena, c.data, "subtitle", g.name));
     CHECK(admin_link(&c, "/admin/groups", lang_text(&c, MSG_WEB_ADM_GROUPS)));
+    CHECK(admin_link(&c, arena_printf(r->arena, "/admin/groups/%" PRId64 "/delete", id),
+                     lang_text(&c, MSG_WEB_ADM_DELETE)));
     CHECK(group_form(&c, &g, true, &err));
     CHECK(admin_routing_form(&c, id, false, NULL));
     admin_render(&c, admin_status(frc));
@@ -504,4 +508,50 @@ void w_admin_macro_delete(struct http_req *r)
         return;
     }
     web_redirect(r, "/admin/macros?done=deleted");
+}
+
+/* ---- admin: delete (a group made by mistake) ---- */
+
+/* The question about group id, or why it was refused (err not NULL), with status. */
+static void group_confirm(struct web_ctx *c, int64_t id, int status, const struct op_err *ferr)
+{
+    struct op_err err = {0};
+    struct group g;
+    struct arena *a = c->r->arena;
+    op_rc rc;
+    CHECK(app_group_get(c->app, &c->who, id, a, &g, &err));
+    CHECK(admin_confirm(c, MSG_WEB_ADM_GROUP_DELETE, g.name, MSG_WEB_ADM_GROUP_DELETE_Q,
+                        arena_printf(a, "/admin/groups/%" PRId64, id),
+                        arena_printf(a, "/admin/groups/%" PRId64 "/delete", id), ferr));
+    admin_render(c, status);
+    return;
+end:
+    web_error_page(c->r, admin_status(rc),
+                   rc == OP_ERR_NOTFOUND ? MSG_WEB_NOT_FOUND_PAGE : MSG_WEB_FAILED);
+}
+
+void w_admin_group_confirm(struct http_req *r)
+{
+    struct web_ctx c;
+    if (!admin_begin(r, &c)) return;
+    int64_t id = admin_path_id(&c, 0);
+    if (!id) return;
+    group_confirm(&c, id, 200, NULL);
+}
+
+void w_admin_group_delete(struct http_req *r)
+{
+    struct web_ctx c;
+    struct op_err err = {0};
+    if (!admin_begin(r, &c)) return;
+    int64_t id = admin_path_id(&c, 0);
+    if (!id) return;
+    op_rc rc = app_group_delete(c.app, &c.who, id, &err);
+    if (!rc)
+        web_redirect(r, "/admin/groups?done=deleted");
+    else if (rc == OP_ERR_CONFLICT) /* in use: the question again, with why not */
+        group_confirm(&c, id, 409, &err);
+    else
+        web_error_page(r, admin_status(rc),
+                       rc == OP_ERR_NOTFOUND ? MSG_WEB_NOT_FOUND_PAGE : MSG_WEB_FAILED);
 }

@@ -285,6 +285,8 @@ void w_admin_policy_edit(struct http_req *r)
     CHECK(admin_page(&c, MSG_WEB_ADM_POLICY_EDIT));
     CHECK(tv_set_str(r->arena, c.data, "subtitle", p.name));
     CHECK(admin_link(&c, "/admin/sla", lang_text(&c, MSG_WEB_ADM_SLA)));
+    CHECK(admin_link(&c, arena_printf(r->arena, "/admin/sla/policies/%" PRId64 "/delete", id),
+                     lang_text(&c, MSG_WEB_ADM_DELETE)));
     CHECK(policy_form(&c, &p, false, NULL));
     admin_render(&c, 200);
     return;
@@ -313,6 +315,8 @@ void w_admin_policy_update(struct http_req *r)
     CHECK(admin_page(&c, MSG_WEB_ADM_POLICY_EDIT));
     CHECK(tv_set_str(r->arena, c.data, "subtitle", p.name));
     CHECK(admin_link(&c, "/admin/sla", lang_text(&c, MSG_WEB_ADM_SLA)));
+    CHECK(admin_link(&c, arena_printf(r->arena, "/admin/sla/policies/%" PRId64 "/delete", id),
+                     lang_text(&c, MSG_WEB_ADM_DELETE)));
     CHECK(policy_form(&c, &p, true, &err));
     admin_render(&c, admin_status(frc));
     return;
@@ -523,6 +527,8 @@ void w_admin_calendar_edit(struct http_req *r)
     CHECK(admin_page(&c, MSG_WEB_ADM_CALENDAR_EDIT));
     CHECK(tv_set_str(r->arena, c.data, "subtitle", cal.name));
     CHECK(admin_link(&c, "/admin/sla", lang_text(&c, MSG_WEB_ADM_SLA)));
+    CHECK(admin_link(&c, arena_printf(r->arena, "/admin/sla/calendars/%" PRId64 "/delete", id),
+                     lang_text(&c, MSG_WEB_ADM_DELETE)));
     CHECK(calendar_form(&c, &cal, false, NULL));
     admin_render(&c, 200);
     return;
@@ -551,10 +557,102 @@ void w_admin_calendar_update(struct http_req *r)
     CHECK(admin_page(&c, MSG_WEB_ADM_CALENDAR_EDIT));
     CHECK(tv_set_str(r->arena, c.data, "subtitle", cal.name));
     CHECK(admin_link(&c, "/admin/sla", lang_text(&c, MSG_WEB_ADM_SLA)));
+    CHECK(admin_link(&c, arena_printf(r->arena, "/admin/sla/calendars/%" PRId64 "/delete", id),
+                     lang_text(&c, MSG_WEB_ADM_DELETE)));
     CHECK(calendar_form(&c, &cal, true, &err));
     admin_render(&c, admin_status(frc));
     return;
 end:
     web_error_page(r, admin_status(rc),
                    rc == OP_ERR_NOTFOUND ? MSG_WEB_NOT_FOUND_PAGE : MSG_WEB_FAILED);
+}
+
+/* ---- admin: delete (a policy or a calendar made by mistake) ---- */
+
+/* The question about policy id, or why it was refused (err not NULL), with status. */
+static void policy_confirm(struct web_ctx *c, int64_t id, int status, const struct op_err *ferr)
+{
+    struct op_err err = {0};
+    struct sla_policy p;
+    struct arena *a = c->r->arena;
+    op_rc rc;
+    CHECK(app_sla_policy_get(c->app, &c->who, id, a, &p, &err));
+    CHECK(admin_confirm(c, MSG_WEB_ADM_POLICY_DELETE, p.name, MSG_WEB_ADM_POLICY_DELETE_Q,
+                        arena_printf(a, "/admin/sla/policies/%" PRId64, id),
+                        arena_printf(a, "/admin/sla/policies/%" PRId64 "/delete", id), ferr));
+    admin_render(c, status);
+    return;
+end:
+    web_error_page(c->r, admin_status(rc),
+                   rc == OP_ERR_NOTFOUND ? MSG_WEB_NOT_FOUND_PAGE : MSG_WEB_FAILED);
+}
+
+void w_admin_policy_confirm(struct http_req *r)
+{
+    struct web_ctx c;
+    if (!admin_begin(r, &c)) return;
+    int64_t id = admin_path_id(&c, 0);
+    if (!id) return;
+    policy_confirm(&c, id, 200, NULL);
+}
+
+void w_admin_policy_delete(struct http_req *r)
+{
+    struct web_ctx c;
+    struct op_err err = {0};
+    if (!admin_begin(r, &c)) return;
+    int64_t id = admin_path_id(&c, 0);
+    if (!id) return;
+    op_rc rc = app_sla_policy_delete(c.app, &c.who, id, &err);
+    if (!rc)
+        web_redirect(r, "/admin/sla?done=deleted");
+    else if (rc == OP_ERR_CONFLICT) /* in use: the question again, with why not */
+        policy_confirm(&c, id, 409, &err);
+    else
+        web_error_page(r, admin_status(rc),
+                       rc == OP_ERR_NOTFOUND ? MSG_WEB_NOT_FOUND_PAGE : MSG_WEB_FAILED);
+}
+
+/* The question about calendar id, or why it was refused (err not NULL), with status. */
+static void calendar_confirm(struct web_ctx *c, int64_t id, int status, const struct op_err *ferr)
+{
+    struct op_err err = {0};
+    struct calendar_row cal;
+    struct arena *a = c->r->arena;
+    op_rc rc;
+    CHECK(app_calendar_get(c->app, &c->who, id, a, &cal, &err));
+    CHECK(admin_confirm(c, MSG_WEB_ADM_CALENDAR_DELETE, cal.name, MSG_WEB_ADM_CALENDAR_DELETE_Q,
+                        arena_printf(a, "/admin/sla/calendars/%" PRId64, id),
+                        arena_printf(a, "/admin/sla/calendars/%" PRId64 "/delete", id), ferr));
+    admin_render(c, status);
+    return;
+end:
+    web_error_page(c->r, admin_status(rc),
+                   rc == OP_ERR_NOTFOUND ? MSG_WEB_NOT_FOUND_PAGE : MSG_WEB_FAILED);
+}
+
+void w_admin_calendar_confirm(struct http_req *r)
+{
+    struct web_ctx c;
+    if (!admin_begin(r, &c)) return;
+    int64_t id = admin_path_id(&c, 0);
+    if (!id) return;
+    calendar_confirm(&c, id, 200, NULL);
+}
+
+void w_admin_calendar_delete(struct http_req *r)
+{
+    struct web_ctx c;
+    struct op_err err = {0};
+    if (!admin_begin(r, &c)) return;
+    int64_t id = admin_path_id(&c, 0);
+    if (!id) return;
+    op_rc rc = app_calendar_delete(c.app, &c.who, id, &err);
+    if (!rc)
+        web_redirect(r, "/admin/sla?done=deleted");
+    else if (rc == OP_ERR_CONFLICT) /* in use: the question again, with why not */
+        calendar_confirm(&c, id, 409, &err);
+    else
+        web_error_page(r, admin_status(rc),
+                       rc == OP_ERR_NOTFOUND ? MSG_WEB_NOT_FOUND_PAGE : MSG_WEB_FAILED);
 }

@@ -146,6 +146,15 @@ const struct http_route web_routes[] = {
     {HTTP_GET, "/admin/sla/calendars/new", w_admin_calendar_new, PUB},
     {HTTP_GET, "/admin/sla/calendars/{id}", w_admin_calendar_edit, PUB},
     {HTTP_POST, "/admin/sla/calendars/{id}", w_admin_calendar_update, PUB},
+    /* ---- admin: delete ---- */
+    {HTTP_GET, "/admin/sla/policies/{id}/delete", w_admin_policy_confirm, PUB},
+    {HTTP_POST, "/admin/sla/policies/{id}/delete", w_admin_policy_delete, PUB},
+    {HTTP_GET, "/admin/sla/calendars/{id}/delete", w_admin_calendar_confirm, PUB},
+    {HTTP_POST, "/admin/sla/calendars/{id}/delete", w_admin_calendar_delete, PUB},
+    {HTTP_GET, "/admin/groups/{id}/delete", w_admin_group_confirm, PUB},
+    {HTTP_POST, "/admin/groups/{id}/delete", w_admin_group_delete, PUB},
+    {HTTP_GET, "/admin/organizations/{id}/delete", w_admin_org_confirm, PUB},
+    {HTTP_POST, "/admin/organizations/{id}/delete", w_admin_org_delete, PUB},
     /* ---- account: invitations and password resets by mail (pages_account.c) ---- */
     {HTTP_GET, "/login/forgot", w_account_forgot_form, PUB},
     {HTTP_POST, "/login/forgot", w_account_forgot, PUB},

@@ -292,6 +292,24 @@ const char *admin_field(struct web_ctx *c, const char *name);
  * what was posted and routing_err when that is not NULL) with status
  * (pages_admin_groups.c); replies with an error page itself. */
 void admin_group_page(struct web_ctx *c, int64_t id, int status, const struct op_err *routing_err);
+/* ---- admin: delete ---- */
+/* GET .../{id}/delete asks (confirm), POST deletes and redirects with
+ * ?done=deleted, or asks again with why not (409) while it is in use. */
+void w_admin_policy_confirm(struct http_req *r);
+void w_admin_policy_delete(struct http_req *r);
+void w_admin_calendar_confirm(struct http_req *r);
+void w_admin_calendar_delete(struct http_req *r);
+void w_admin_group_confirm(struct http_req *r);
+void w_admin_group_delete(struct http_req *r);
+void w_admin_org_confirm(struct http_req *r);
+void w_admin_org_delete(struct http_req *r);
+/* Fills the page that asks before a delete: title, subtitle (the object's
+ * name), the question, a Cancel link to back and a form posting to action;
+ * with err (a refused delete) its text at the form. Errors of the tv calls
+ * (pages_admin.c). */
+op_rc admin_confirm(struct web_ctx *c, enum msg_id title, const char *subtitle,
+                    enum msg_id question, const char *back, const char *action,
+                    const struct op_err *err);
 /* Adds the routing form of group_id to the page (pages_admin_team.c). */
 op_rc admin_routing_form(struct web_ctx *c, int64_t group_id, bool posted,
                          const struct op_err *ferr);

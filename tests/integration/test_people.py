@@ -278,3 +278,100 @@ def test_groups(x):
     eq(expect(w.admin.get("/groups/%d" % g["id"]), 200)["member_ids"], [a2.user["id"]],
        "members after refused changes")
     expect_err(w.admin.get("/groups/987654321"), 404)
+
+
+def deleted_events(w, entity, entity_id):
+    """The events of the whole log on entity entity_id (GET /events)."""
+    evs, after = [], 0
+    while True:
+        d = expect(w.admin.get("/events", query={"after_id": after, "limit": 10000}), 200)
+        evs += [e for e in d["events"] if e["entity"] == entity and e["entity_id"] == entity_id]
+        after = d.get("next_after_id")
+        if not after:
+            return evs
+
+
+def test_group_delete(x):
+    w = x.w
+    a2 = w.user("agent")
+    unused = w.group("l1", members=[x.agent.user["id"], a2.user["id"]])
+    expect(x.lead.request("PUT", "/groups/%d/routing" % unused["id"],
+                          {"mode": "round_robin", "cap": 3}), 200, what="its routing")
+    busy = w.group("l2", members=[a2.user["id"]])
+    w.ticket(group_id=busy["id"])
+    in_macro = w.group("l1")
+    expect(w.admin.post("/macros", {"name": uniq("To group "), "actions": [
+        {"action": "set_group", "value": str(in_macro["id"])}]}), 201, what="macro naming a group")
+    in_policy = w.group("l1")
+    target = {"first_response": {"minutes": 60, "business": False}}
+    expect(w.admin.post("/sla/policies", {"name": uniq("Policy "), "targets": target,
+                                          "conditions": {"group_ids": [in_policy["id"]]}}),
+           201, what="policy naming a group")
+
+    expect(x.agent.delete("/groups/%d" % unused["id"]), 403, "forbidden",
+           what="an agent deletes a group")
+    e = x.lead.delete("/groups/%d" % busy["id"])
+    expect(e, 409, "conflict", what="a group with a ticket")
+    check(busy["name"] in e.err["message"] and "ticket" in e.err["message"],
+          "the refusal names the group and says why: %r" % e.err)
+    eq(expect(w.admin.get("/groups/%d" % busy["id"]), 200)["member_ids"], [a2.user["id"]],
+       "a refused delete keeps the members")
+    e = x.lead.delete("/groups/%d" % in_macro["id"])
+    expect(e, 409, "conflict", what="a group a macro names")
+    check("macro" in e.err["message"], "the refusal says why: a macro: %r" % e.err)
+    e = x.lead.delete("/groups/%d" % in_policy["id"])
+    expect(e, 409, "conflict", what="a group an SLA policy names")
+    check("SLA" in e.err["message"], "the refusal says why: a policy: %r" % e.err)
+
+    check(unused["id"] in expect(a2.get("/me"), 200).get("group_ids", []), "member before")
+    r = x.lead.delete("/groups/%d" % unused["id"])
+    eq(r.status, 204, "a lead deletes an unused group: %s" % r.describe())
+    expect_err(w.admin.get("/groups/%d" % unused["id"]), 404)
+    groups = expect(w.admin.get("/groups"), 200)["groups"]
+    check(unused["id"] not in [g["id"] for g in groups], "gone from the list")
+    check(busy["id"] in [g["id"] for g in groups], "the refused one is still listed")
+    check(unused["id"] not in expect(a2.get("/me"), 200).get("group_ids", []),
+          "a member of a deleted group is in it no more")
+    evs = deleted_events(w, "group", unused["id"])
+    dels = [e for e in evs if e["field"] == "deleted"]
+    eq([(e["old"], e["new"], e["data"], e["actor_id"]) for e in dels],
+       [("false", "true", unused["name"], x.lead.user["id"])], "the delete event")
+    left = sorted(int(e["old"]) for e in evs
+                  if e["field"] == "member" and e["action_id"] == dels[0]["action_id"])
+    eq(left, sorted([x.agent.user["id"], a2.user["id"]]), "the members it had, in the same action")
+    expect_err(x.lead.delete("/groups/%d" % unused["id"]), 404)
+    # the name is free again
+    w.group("l1", name=unused["name"])
+
+
+def test_org_delete(x):
+    w = x.w
+    empty = w.org()
+    with_user = w.org()
+    w.user("customer", org=with_user["id"])
+    in_policy = w.org()
+    target = {"first_response": {"minutes": 30, "business": False}}
+    expect(w.admin.post("/sla/policies", {"name": uniq("Org policy "), "targets": target,
+                                          "conditions": {"organization_ids": [in_policy["id"]]}}),
+           201, what="policy naming an organization")
+    expect(x.agent.delete("/organizations/%d" % empty["id"]), 403, "forbidden",
+           what="an agent deletes an organization")
+    e = x.lead.delete("/organizations/%d" % with_user["id"])
+    expect(e, 409, "conflict", what="an organization with a user")
+    check("user" in e.err["message"] and with_user["name"] in e.err["message"],
+          "the refusal names it and says why: %r" % e.err)
+    users = expect(w.admin.get("/users", query={"organization_id": with_user["id"]}), 200)["users"]
+    eq(len(users), 1, "its user still in it")
+    e = x.lead.delete("/organizations/%d" % in_policy["id"])
+    expect(e, 409, "conflict", what="an organization a policy names")
+    check("SLA" in e.err["message"], "the refusal says why: a policy: %r" % e.err)
+    r = x.lead.delete("/organizations/%d" % empty["id"])
+    eq(r.status, 204, "a lead deletes an unused organization: %s" % r.describe())
+    expect_err(w.admin.get("/organizations/%d" % empty["id"]), 404)
+    ids = [o["id"] for o in expect(w.admin.get("/organizations", query={"limit": 1000}),
+                                   200)["organizations"]]
+    check(empty["id"] not in ids and with_user["id"] in ids, "the list after")
+    dels = [e for e in deleted_events(w, "organization", empty["id"]) if e["field"] == "deleted"]
+    eq([(e["old"], e["new"], e["data"]) for e in dels], [("false", "true", empty["name"])],
+       "the delete event")
+    expect_err(x.lead.delete("/organizations/%d" % empty["id"]), 404)

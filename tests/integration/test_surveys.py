@@ -179,10 +179,16 @@ def test_csi_questions_and_totals_by_agent(x):
     expect_err(x.a1.request("PUT", "/surveys/questions", q), 403)
     expect_err(w.admin.request("PUT", "/surveys/questions", {"questions": [
         {"key": "Bad Key", "text_en": "x", "text_ru": "х", "weight": 5}]}), 422,
-        field="questions.key")
+        field="questions[0].key")
     expect_err(w.admin.request("PUT", "/surveys/questions", {"questions": [
         {"key": "w", "text_en": "x", "text_ru": "х", "weight": 0}]}), 422,
-        field="questions.weight")
+        field="questions[0].weight")
+    # the failing entry is named by its place in the list
+    ok = {"key": "w", "text_en": "x", "text_ru": "х", "weight": 5}
+    expect_err(w.admin.request("PUT", "/surveys/questions", {"questions": [
+        ok, dict(ok, key="v"), dict(ok, key="w")]}), 422, field="questions[2].key")
+    expect_err(w.admin.request("PUT", "/surveys/questions", {"questions": [
+        ok, dict(ok, key="v", text_ru=" ")]}), 422, field="questions[1].text_ru")
     x.set(ms(2026, 5, 4, 10))
     # Bob: 5 (CSI 5,3,1 -> 65), 2 (CSI 1,1,1 -> 0), 4 (no CSI): CSAT 2/3, mean 11/3, CSI 32.5
     answers = [(5, {"speed": 5, "clarity": 3, "politeness": 1}),

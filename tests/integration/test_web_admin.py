@@ -385,8 +385,70 @@ def test_channels(x):
     st, _, page = web.post("/admin/surveys/questions", {"q0.key": "Bad Key", "q0.text_ru": "Плохо",
                                                         "q0.text_en": "Bad", "q0.weight": "10"})
     eq(st, 422, "a bad key")
-    check('class="error" role="alert"' in page, "the error shown")
+    check(field_error(page, "q0.key"), "the error at the key of its row")
     eq(len(expect(w.admin.get("/surveys/questions"), 200)["questions"]), 2, "nothing changed")
+    csi_row_errors(x, web)
+
+
+def csi_rows(*rows):
+    """The CSI form as a browser sends it: row i is (key, text_ru, text_en, weight)."""
+    form = {}
+    for i, (key, ru, en, weight) in enumerate(rows):
+        form.update({"q%d.key" % i: key, "q%d.text_ru" % i: ru, "q%d.text_en" % i: en, "q%d.weight" % i: weight})
+    return form
+
+
+CSI_FIELDS = ("key", "text_ru", "text_en", "weight")
+
+
+def csi_errors_only_at(page, rows, name):
+    """The one field error of the CSI form is at name; what was typed in
+    every row is shown again."""
+    for i, row in enumerate(rows):
+        for f, typed in zip(CSI_FIELDS, row):
+            field = "q%d.%s" % (i, f)
+            if field != name:
+                check(field_error(page, field) is None, "no error at %s" % field)
+            eq(input_value(page, field), typed, "%s kept" % field)
+    check('<p class="error" role="alert">' not in page, "no error above the form")
+    return field_error(page, name)
+
+
+def csi_row_errors(x, web):
+    """A refused CSI row shows its error at its own field (the app names the
+    question; dropped rows before it do not shift it), keeps every row typed,
+    and stores nothing."""
+    w = x.w
+    before = expect(w.admin.get("/surveys/questions"), 200)["questions"]
+    eq(len(before), 2, "two questions stored")
+    # row 1 emptied (dropped), so the question with no Russian text is the
+    # app's second but the form's row 2
+    rows = [("speed", "Скорость", "Speed", "60"), ("", "Внимание", "Care", "40"),
+            ("wait", "", "Waiting", "10"), ("", "", "", "10")]
+    st, _, page = web.post("/admin/surveys/questions", csi_rows(*rows))
+    eq(st, 422, "a question without its Russian text")
+    err = csi_errors_only_at(page, rows, "q2.text_ru")
+    check(err and re.search("[а-я]", err), "the error at row 2's Russian text, in Russian: %r" % err)
+    # a duplicate key, in a row past those the page showed (a fifth row)
+    rows = [("speed", "Скорость", "Speed", "60"), ("care", "Внимание", "Care", "40"),
+            ("", "", "", "10"), ("", "", "", "10"), ("speed", "Скорость-2", "Speed 2", "5")]
+    st, _, page = web.post("/admin/surveys/questions", csi_rows(*rows))
+    eq(st, 422, "a duplicate key")
+    err = csi_errors_only_at(page, rows, "q4.key")
+    check(err and "speed" in err, "the duplicate key at row 4: %r" % err)
+    # a weight out of range and a text too long, in English
+    web_en = web_as(x, x.admin_en, lang="en")
+    rows = [("", "", "", "10"), ("care", "Внимание", "Care", "0")]
+    st, _, page = web_en.post("/admin/surveys/questions", csi_rows(*rows))
+    eq(st, 422, "weight 0")
+    err = csi_errors_only_at(page, rows, "q1.weight")
+    check(err and "between 1 and 100" in err, "the range at row 1's weight, in English: %r" % err)
+    rows = [("speed", "Скорость", "Speed", "60"), ("care", "Внимание", "C" * 300, "40")]
+    st, _, page = web_en.post("/admin/surveys/questions", csi_rows(*rows))
+    eq(st, 422, "a text too long")
+    err = csi_errors_only_at(page, rows, "q1.text_en")
+    check(err and "too long" in err, "too long at row 1's English text: %r" % err)
+    eq(expect(w.admin.get("/surveys/questions"), 200)["questions"], before, "nothing stored")
 
 
 def test_organizations(x):
@@ -431,3 +493,96 @@ def test_english_admin_and_russian_pages_have_no_english(x):
             if re.search(r"(?<![A-Za-z])%s(?![A-Za-z])" % re.escape(s), text):
                 bad.append("%s: %r" % (path, s))
     check(not bad, "English on Russian admin pages: %s" % bad[:10])
+
+
+def english_left(page, eng):
+    """The English catalogue strings on a Russian page, data left out."""
+    page = re.sub(r'(?s)<(td|span|option|code)\b[^>]*class="data"[^>]*>.*?</\1>', " ", page)
+    text = text_of(page)
+    return [s for s in eng if re.search(r"(?<![A-Za-z])%s(?![A-Za-z])" % re.escape(s), text)]
+
+
+def test_delete_pages(x):
+    """Groups, organizations, SLA policies and calendars: a Delete link, the
+    question (Russian only), csrf, the refusal with why while in use (409,
+    nothing deleted), the deletion."""
+    w, web = x.w, web_as(x, x.admin)
+    eng = english_catalogue()
+    bad = []
+    # a group: the one with a ticket is refused and keeps its members
+    # Russian names: the refusal quotes them outside the page's data markup
+    unused = w.group("l1", members=[x.agent.user["id"]], name=uniq("Лишняя "))
+    busy = w.group("l1", members=[x.agent.user["id"]], name=uniq("Занятая "))
+    w.ticket(group_id=busy["id"])
+    st, _, page = web.get("/admin/groups/%d" % unused["id"])
+    check('href="/admin/groups/%d/delete"' % unused["id"] in page, "a Delete link on the group page")
+    st, _, page = web.get("/admin/groups/%d/delete" % unused["id"])
+    eq(st, 200, "the group question")
+    check('action="/admin/groups/%d/delete"' % unused["id"] in page, "a form that deletes")
+    check("Удалить эту группу?" in page, "the question in Russian")
+    bad += english_left(page, eng)
+    eq(expect(w.admin.get("/groups/%d" % unused["id"]), 200)["id"], unused["id"], "the question deletes nothing")
+    st, _, _ = web.post("/admin/groups/%d/delete" % unused["id"], {}, with_csrf=False)
+    eq(st, 403, "no CSRF token")
+    eq(expect(w.admin.get("/groups/%d" % unused["id"]), 200)["id"], unused["id"], "nothing deleted without csrf")
+    st, _, page = web.post("/admin/groups/%d/delete" % busy["id"], {})
+    eq(st, 409, "a group with a ticket")
+    check("ещё есть заявки" in page and busy["name"] in page, "why not, in Russian")
+    bad += english_left(page, eng)
+    eq(expect(w.admin.get("/groups/%d" % busy["id"]), 200)["member_ids"], [x.agent.user["id"]],
+       "refused: members intact")
+    st, h, _ = web.post("/admin/groups/%d/delete" % unused["id"], {})
+    eq(st, 303, "group deleted")
+    eq(h["Location"], "/admin/groups?done=deleted", "back to the list")
+    eq(w.admin.get("/groups/%d" % unused["id"]).status, 404, "gone from the API")
+    st, _, page = web.get("/admin/groups?done=deleted")
+    check("Удалено." in page, "the notice")
+
+    # an organization: from the list
+    empty, used = w.org(name=uniq("Лишняя ")), w.org(name=uniq("Занятая "))
+    w.user("customer", org=used["id"])
+    st, _, page = web.get("/admin/organizations")
+    check('href="/admin/organizations/%d/delete"' % empty["id"] in page, "a Delete link in the list")
+    st, _, page = web.get("/admin/organizations/%d/delete" % used["id"])
+    eq(st, 200, "the organization question")
+    bad += english_left(page, eng)
+    st, _, page = web.post("/admin/organizations/%d/delete" % used["id"], {})
+    eq(st, 409, "an organization with a user")
+    check("пользователи" in page, "why not, in Russian")
+    bad += english_left(page, eng)
+    eq(expect(w.admin.get("/organizations/%d" % used["id"]), 200)["id"], used["id"], "refused: still there")
+    st, _, _ = web.post("/admin/organizations/%d/delete" % empty["id"], {}, with_csrf=False)
+    eq(st, 403, "no CSRF token")
+    st, h, _ = web.post("/admin/organizations/%d/delete" % empty["id"], {})
+    eq((st, h.get("Location")), (303, "/admin/organizations?done=deleted"), "organization deleted")
+    eq(w.admin.get("/organizations/%d" % empty["id"]).status, 404, "gone from the API")
+
+    # a calendar in use by a policy: the API's 409 message on the question page
+    cal = expect(w.admin.post("/calendars", {"name": uniq("Удаляемый "), "preset": "24x7"}), 201)
+    pol = expect(w.admin.post("/sla/policies", {"name": uniq("Удаляемая "), "calendar_id": cal["id"],
+                                                "targets": {"first_response": {"minutes": 60,
+                                                                               "business": True}}}), 201)
+    st, _, page = web.get("/admin/sla/calendars/%d" % cal["id"])
+    check('href="/admin/sla/calendars/%d/delete"' % cal["id"] in page, "a Delete link on the calendar page")
+    st, _, page = web.get("/admin/sla/policies/%d" % pol["id"])
+    check('href="/admin/sla/policies/%d/delete"' % pol["id"] in page, "a Delete link on the policy page")
+    for path in ("/admin/sla/calendars/%d/delete" % cal["id"], "/admin/sla/policies/%d/delete" % pol["id"]):
+        st, _, page = web.get(path)
+        eq(st, 200, path)
+        check('action="%s"' % path in page, "a form that deletes: " + path)
+        bad += english_left(page, eng)
+    st, _, page = web.post("/admin/sla/calendars/%d/delete" % cal["id"], {})
+    eq(st, 409, "a calendar a policy uses")
+    check("используется политикой SLA" in page, "why not, in Russian")
+    eq(expect(w.admin.get("/calendars/%d" % cal["id"]), 200)["id"], cal["id"], "refused: still there")
+    st, _, _ = web.post("/admin/sla/policies/%d/delete" % pol["id"], {}, with_csrf=False)
+    eq(st, 403, "no CSRF token")
+    st, h, _ = web.post("/admin/sla/policies/%d/delete" % pol["id"], {})
+    eq((st, h.get("Location")), (303, "/admin/sla?done=deleted"), "policy deleted")
+    eq(w.admin.get("/sla/policies/%d" % pol["id"]).status, 404, "the policy is gone")
+    st, h, _ = web.post("/admin/sla/calendars/%d/delete" % cal["id"], {})
+    eq((st, h.get("Location")), (303, "/admin/sla?done=deleted"), "calendar deleted once unused")
+    eq(w.admin.get("/calendars/%d" % cal["id"]).status, 404, "the calendar is gone")
+    st, _, _ = web.get("/admin/sla/calendars/%d/delete" % cal["id"])
+    eq(st, 404, "the question about a deleted one")
+    check(not bad, "English on Russian delete pages: %s" % bad[:10])
