@@ -7,8 +7,8 @@
  *     READ ONLY: one snapshot for the whole function, as on SQLite.
  *   - store_write: a pooled connection, READ COMMITTED, and as its first
  *     statement a transaction-level advisory lock (PG_WRITE_LOCK) that every
- *     write of every node takes (within a node, writes queue on write_mu
- *     first): writes run one after another, as on SQLite's single writer,
+ *     write of every node takes: writes run one after another, as on
+ *     SQLite's single writer,
  *     so the domain's read-check-write code needs no row locks and sees no
  *     serialization failures, and the event log's ids
  *     become visible in order (the event feed relies on it). Each statement
@@ -21,12 +21,19 @@
  *     COMMIT is OP_ERR_IO: the outcome is unknown, so it is not repeated.
  *     Functions given to store_write must therefore not depend on running
  *     once (store.h's functions fill their outputs afresh each run).
+ *   - Group commit: within a node, the writes that wait while one runs are
+ *     run next together, in one transaction, each in a savepoint of its
+ *     own (a function that fails is rolled back alone and gets its error),
+ *     with one COMMIT and one WAL flush for all of them. The first waiting
+ *     thread leads the batch; no thread of its own. A batch that loses its
+ *     connection, or hits a deadlock, is run again whole.
  *   - Success means committed: synchronous_commit stays on unless
  *     store_options.durable is false. */
 #include "base/common.h"
 
 #include <poll.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -47,6 +54,16 @@
 #define PG_POOL_MAX 256
 #define PG_STMT_CACHE_MAX 512
 #define PG_WRITE_TRIES 3
+#define PG_BATCH_MAX 256 /* writes per group commit */
+
+/* One store_write waiting for its batch to commit; on the caller's stack. */
+struct pg_job {
+    store_fn fn;
+    void *arg;
+    op_rc rc;
+    bool done;
+    struct pg_job *next;
+};
 /* Keys of the advisory locks (any constants, as SQL text). */
 #define PG_MIGRATE_LOCK "7303014102"
 
@@ -71,12 +88,15 @@ struct pg_store {
     bool durable;
     int latest;
 
-    /* Held around every write of this node: the writes of one node queue
-     * here (a cheap hand-over between threads) rather than each on its own
-     * connection at the database's advisory lock, where every hand-over
-     * costs a wake-up of a server process (8 writers were 4 times slower
-     * than 1). The advisory lock then only orders the nodes. */
-    pthread_mutex_t write_mu;
+    /* The writes of one node queue here (a cheap hand-over between threads)
+     * rather than each on its own connection at the database's advisory
+     * lock, where every hand-over costs a wake-up of a server process (8
+     * writers were 4 times slower than 1); one leader runs the waiting ones
+     * as a batch. The advisory lock then only orders the nodes. */
+    pthread_mutex_t q_mu;
+    pthread_cond_t q_cv; /* a batch finished */
+    struct pg_job *q_head, *q_tail;
+    bool leading;        /* a thread is running a batch */
     pthread_mutex_t mu;
     pthread_cond_t cv; /* a connection was given back */
     struct pg_conn **idle;
@@ -786,37 +806,22 @@ static op_rc note_token_revoke(struct store_tx *t, int64_t id, int64_t user_id, 
 
 /* ---- transactions ---- */
 
-/* Runs fn once in a transaction begun with begin on a pooled connection.
- * *again says whether it may be run again (nothing was committed and the
- * failure was a lost connection before COMMIT, or a serialization
- * failure). */
-static op_rc run_tx(struct pg_store *s, bool write, store_fn fn, void *arg, bool *again)
+/* Runs fn once in a read-only transaction (one snapshot) on a pooled
+ * connection. *again says whether it may be run again (the connection was
+ * lost, or a serialization failure). */
+static op_rc run_read(struct pg_store *s, store_fn fn, void *arg, bool *again)
 {
     struct pg_conn *c;
     *again = false;
     op_rc rc = pool_take(s, &c);
     if (rc) return rc;
     struct pg_tx tx = {{&pg_store_ops}, c, c->db, false, false, false, false};
-    rc = exec_simple(&tx, write ? "BEGIN ISOLATION LEVEL READ COMMITTED; "
-                                  "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")"
-                                : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    rc = exec_simple(&tx, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     if (rc == OP_OK) {
-        tx.write = write;
         tls_in_tx = true;
         rc = fn(&tx.base, arg);
         tls_in_tx = false;
-        if (rc == OP_OK && !tx.lost && write) rc = announce(&tx);
-        /* COMMIT releases the statement savepoint with everything else */
-        if (rc == OP_OK && !tx.lost) {
-            rc = exec_simple(&tx, "COMMIT");
-            if (rc && tx.lost) {
-                log_error("msg=\"connection lost during COMMIT: outcome unknown\"");
-                tx.retry = false;
-                tx.lost = false; /* not repeatable */
-                pool_give(s, c, true);
-                return OP_ERR_IO;
-            }
-        }
+        if (rc == OP_OK && !tx.lost) rc = exec_simple(&tx, "COMMIT");
     }
     if (PQstatus(c->db) == CONNECTION_OK && PQtransactionStatus(c->db) != PQTRANS_IDLE) {
         PGresult *res = PQexec(c->db, "ROLLBACK");
@@ -837,8 +842,81 @@ static op_rc pg_read(void *impl, store_fn fn, void *arg)
     op_rc rc = OP_ERR_IO;
     bool again = true;
     for (int i = 0; i < PG_WRITE_TRIES && again; i++)
-        rc = run_tx(s, false, fn, arg, &again);
+        rc = run_read(s, fn, arg, &again);
     return rc;
+}
+
+/* Runs jobs[0..n) once in one write transaction on a pooled connection
+ * and commits, setting each job's rc. More than one job: each in a
+ * savepoint, so that one failing is undone alone. Returns true when the
+ * whole batch may be run again (nothing was committed: the connection broke
+ * before COMMIT, or a deadlock or serialization failure). */
+static bool batch_once(struct pg_store *s, struct pg_job **jobs, size_t n)
+{
+    struct pg_conn *c;
+    op_rc rc = pool_take(s, &c);
+    if (rc) {
+        for (size_t i = 0; i < n; i++) jobs[i]->rc = rc;
+        return false;
+    }
+    struct pg_tx tx = {{&pg_store_ops}, c, c->db, false, false, false, false};
+    bool alone = n == 1, failed_all = false;
+    rc = exec_simple(&tx, "BEGIN ISOLATION LEVEL READ COMMITTED; "
+                          "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")");
+    tx.write = true;
+    size_t ok = 0;
+    for (size_t i = 0; i < n && rc == OP_OK && !tx.lost && !tx.retry; i++) {
+        if (!alone && (rc = exec_simple(&tx, "SAVEPOINT pg_job"))) break;
+        tls_in_tx = true;
+        op_rc jrc = jobs[i]->fn(&tx.base, jobs[i]->arg);
+        tls_in_tx = false;
+        jobs[i]->rc = jrc;
+        if (tx.lost || tx.retry) break;
+        if (alone) {
+            ok += jrc == OP_OK;
+            break;
+        }
+        /* undo a failed job alone; either way its savepoints end here */
+        if (jrc && (rc = exec_simple(&tx, "ROLLBACK TO SAVEPOINT pg_job"))) break;
+        tx.in_sp = false;
+        if ((rc = exec_simple(&tx, "RELEASE SAVEPOINT pg_job"))) break;
+        ok += jrc == OP_OK;
+    }
+    if (rc == OP_OK && !tx.lost && !tx.retry && ok) {
+        rc = announce(&tx);
+        /* COMMIT releases the statement savepoint with everything else */
+        if (rc == OP_OK) rc = exec_simple(&tx, "COMMIT");
+        if (rc && tx.lost) {
+            log_error("msg=\"connection lost during COMMIT: outcome unknown\" jobs=%zu", n);
+            for (size_t i = 0; i < n; i++)
+                if (jobs[i]->rc == OP_OK) jobs[i]->rc = OP_ERR_IO;
+            pool_give(s, c, true);
+            return false; /* not repeatable */
+        }
+    }
+    if (rc && !tx.lost && !tx.retry) failed_all = true; /* BEGIN, a savepoint or COMMIT */
+    if (PQstatus(c->db) == CONNECTION_OK && PQtransactionStatus(c->db) != PQTRANS_IDLE) {
+        PGresult *res = PQexec(c->db, "ROLLBACK");
+        PQclear(res);
+    }
+    bool again = tx.lost || tx.retry;
+    if (again || failed_all)
+        for (size_t i = 0; i < n; i++)
+            if (jobs[i]->rc == OP_OK) jobs[i]->rc = rc ? rc : OP_ERR_IO;
+    pool_give(s, c, tx.lost);
+    return again;
+}
+
+_Atomic size_t pg_batch_largest;
+
+/* Runs a batch, again (whole) after a lost connection or a deadlock. */
+static void batch_run(struct pg_store *s, struct pg_job **jobs, size_t n)
+{
+    for (int i = 0; i < PG_WRITE_TRIES; i++) {
+        if (i) usleep((useconds_t)(1000 * i * i)); /* let a restarting server or a peer go on */
+        for (size_t k = 0; k < n; k++) jobs[k]->rc = OP_ERR_IO;
+        if (!batch_once(s, jobs, n)) return;
+    }
 }
 
 static op_rc pg_write(void *impl, store_fn fn, void *arg)
@@ -848,15 +926,36 @@ static op_rc pg_write(void *impl, store_fn fn, void *arg)
         log_error("msg=\"store_write called inside a store function\"");
         return OP_ERR_INVALID;
     }
-    op_rc rc = OP_ERR_IO;
-    bool again = true;
-    pthread_mutex_lock(&s->write_mu);
-    for (int i = 0; i < PG_WRITE_TRIES && again; i++) {
-        if (i) usleep((useconds_t)(1000 * i * i)); /* let a restarting server or a peer go on */
-        rc = run_tx(s, true, fn, arg, &again);
+    struct pg_job job = {.fn = fn, .arg = arg}, *batch[PG_BATCH_MAX];
+    pthread_mutex_lock(&s->q_mu);
+    if (s->q_tail)
+        s->q_tail->next = &job;
+    else
+        s->q_head = &job;
+    s->q_tail = &job;
+    while (!job.done) {
+        if (s->leading) {
+            pthread_cond_wait(&s->q_cv, &s->q_mu);
+            continue;
+        }
+        /* lead: the waiting writes, this one among them, as one batch */
+        s->leading = true;
+        size_t n = 0;
+        while (s->q_head && n < PG_BATCH_MAX) {
+            batch[n++] = s->q_head;
+            s->q_head = s->q_head->next;
+        }
+        if (!s->q_head) s->q_tail = NULL;
+        pthread_mutex_unlock(&s->q_mu);
+        if (n > atomic_load(&pg_batch_largest)) atomic_store(&pg_batch_largest, n);
+        batch_run(s, batch, n);
+        pthread_mutex_lock(&s->q_mu);
+        for (size_t i = 0; i < n; i++) batch[i]->done = true;
+        s->leading = false;
+        pthread_cond_broadcast(&s->q_cv);
     }
-    pthread_mutex_unlock(&s->write_mu);
-    return rc;
+    pthread_mutex_unlock(&s->q_mu);
+    return job.rc;
 }
 
 /* ---- migrations ---- */
@@ -1093,7 +1192,8 @@ static void store_free(struct pg_store *s)
         conn_close(s->idle[i]);
     free(s->idle);
     free(s->url);
-    pthread_mutex_destroy(&s->write_mu);
+    pthread_mutex_destroy(&s->q_mu);
+    pthread_cond_destroy(&s->q_cv);
     pthread_mutex_destroy(&s->mu);
     pthread_cond_destroy(&s->cv);
     free(s);
@@ -1108,7 +1208,8 @@ static op_rc pg_open_core(const char *url, const struct store_options *opt, void
     if (!opt) opt = &defaults;
     struct pg_store *s = calloc(1, sizeof(*s));
     if (!s) return OP_ERR_NOMEM;
-    pthread_mutex_init(&s->write_mu, NULL);
+    pthread_mutex_init(&s->q_mu, NULL);
+    pthread_cond_init(&s->q_cv, NULL);
     pthread_mutex_init(&s->mu, NULL);
     pthread_cond_init(&s->cv, NULL);
     s->durable = opt->durable;

@@ -19,6 +19,7 @@
 #define OPORA_PG_INT_H
 
 #include <libpq-fe.h>
+#include <stdatomic.h>
 
 #include "base/buf.h"
 #include "store/migrations.h"
@@ -61,6 +62,10 @@ static inline struct pg_tx *pg_tx(struct store_tx *tx)
     assert(tx && tx->ops == &pg_store_ops);
     return (struct pg_tx *)tx;
 }
+
+/* The most writes one group commit of this process has run together (pg.c);
+ * for tests and the curious. */
+extern _Atomic size_t pg_batch_largest;
 
 /* The key of the advisory lock every write transaction takes first (pg.c),
  * as SQL text; migrate-data (pg_copy.c) takes it too. */

@@ -7,6 +7,7 @@
 #include "base/common.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 #include "pg_fixture.h"
 
@@ -287,6 +288,71 @@ static void test_many_writers(void **state)
     PQfinish(pc);
 }
 
+/* Group commit: writes that wait together run in one transaction, each in
+ * a savepoint. One that fails after writing is undone alone; the others of
+ * its batch commit. */
+#define BATCH_WRITERS 8
+#define BATCH_WRITES 25
+
+struct batch_writer {
+    struct fx *f;
+    int n;
+    op_rc rc[BATCH_WRITES];
+};
+
+struct batch_write {
+    char name[32];
+    bool fail;
+};
+
+static op_rc batch_write_fn(struct store_tx *tx, void *arg)
+{
+    struct batch_write *w = arg;
+    struct organization o = {.name = w->name, .created_at = 1, .updated_at = 1};
+    op_rc rc = tx->ops->org_insert(tx, &o);
+    if (rc) return rc;
+    return w->fail ? OP_ERR_CONFLICT : OP_OK; /* written, then refused */
+}
+
+static void *batch_writer(void *p)
+{
+    struct batch_writer *bw = p;
+    for (int i = 0; i < BATCH_WRITES; i++) {
+        struct batch_write w = {.fail = i % 3 == 0};
+        snprintf(w.name, sizeof(w.name), "w%d-%d", bw->n, i);
+        bw->rc[i] = store_write(bw->f->s, batch_write_fn, &w);
+    }
+    return NULL;
+}
+
+static void test_group_commit_isolates_failures(void **state)
+{
+    struct fx *f = *state;
+    pthread_t th[BATCH_WRITERS];
+    struct batch_writer bw[BATCH_WRITERS];
+    atomic_store(&pg_batch_largest, 0);
+    for (int i = 0; i < BATCH_WRITERS; i++) {
+        bw[i] = (struct batch_writer){.f = f, .n = i};
+        assert_int_equal(pthread_create(&th[i], NULL, batch_writer, &bw[i]), 0);
+    }
+    int ok = 0;
+    for (int i = 0; i < BATCH_WRITERS; i++) {
+        pthread_join(th[i], NULL);
+        for (int k = 0; k < BATCH_WRITES; k++) {
+            assert_int_equal(bw[i].rc[k], k % 3 == 0 ? OP_ERR_CONFLICT : OP_OK);
+            ok += k % 3 != 0;
+        }
+    }
+    assert_true(atomic_load(&pg_batch_largest) > 1); /* some writes did share a commit */
+    PGconn *pc = fx_pg(f);
+    assert_int_equal(fx_pg_int(pc, "SELECT count(*) FROM organizations WHERE name LIKE 'w%'"), ok);
+    /* none of the refused ones: w<n>-0, -3, -6 ... */
+    assert_int_equal(fx_pg_int(pc, "SELECT count(*) FROM organizations WHERE name ~ '^w[0-9]+-' "
+                                   "AND split_part(name, '-', 2)::int % 3 = 0"),
+                     0);
+    PQfinish(pc);
+}
+
 /* ---- leases ---- */
 
 struct lease_ctx {
@@ -516,6 +582,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_connection_killed, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_connection_killed_mid_write, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_search_tiers, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_group_commit_isolates_failures, fx_setup,
+                                        fx_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
