@@ -119,10 +119,12 @@ static op_rc batch_fn(struct store_tx *tx, void *arg)
 
 /* ---- fetching on several connections ----
  * A poll's messages are fetched and prepared (parsed, attachment files
- * written) by up to imap_connections workers at once, each on its own
- * connection, while the poll's thread commits: the round trips to the
- * server and the parsing overlap instead of adding up. Workers take the
- * next UID in order, so a round is always a prefix of what is left. */
+ * written) in rounds of up to IMPORT_BATCH by up to imap_connections
+ * workers, each on its own connection, taking the next UID in order (so a
+ * round is always a prefix of what is left). While the poll's thread
+ * commits one round and flags it on the server (on its own connection),
+ * the workers fetch the next: the server's round trips, the parsing and
+ * the commit overlap instead of adding up. */
 
 #define FETCHERS_MAX 16
 
@@ -130,7 +132,8 @@ struct fetch_round {
     pthread_mutex_t mu;
     struct app *app;
     const int64_t *uids;
-    struct fetched *v; /* v[i - start] for uids[i] */
+    struct fetched v[IMPORT_BATCH]; /* v[i - start] for uids[i] */
+    struct arena arenas[FETCHERS_MAX]; /* what each worker fetched in this round */
     size_t start, end, next;
     size_t bytes;
     size_t failed_at;  /* the first UID index that could not be fetched (or end) */
@@ -139,10 +142,12 @@ struct fetch_round {
 };
 
 struct fetcher {
-    struct fetch_round *r;
-    struct imap *im;
-    struct arena a;  /* the round's messages this worker fetched */
+    struct fetch_round *r; /* the round it works on */
+    struct arena *a;       /* r->arenas[its number] */
+    struct imap *im;       /* its own connection */
     struct buf raw;
+    pthread_t th;
+    bool running;
 };
 
 /* Fetches and prepares uids[i] into r->v. */
@@ -162,11 +167,11 @@ static op_rc fetch_one(struct fetcher *w, size_t i, size_t *size)
         return OP_OK; /* raw stays NULL: refused as too_big */
     if (rc)
         return rc;
-    if (!(f->raw = arena_alloc(&w->a, w->raw.len + 1)))
+    if (!(f->raw = arena_alloc(w->a, w->raw.len + 1)))
         return OP_ERR_NOMEM;
     memcpy(f->raw, w->raw.p, w->raw.len);
     /* parsed and its files written now, outside the batch's transaction */
-    return mail_prepare(r->app, f->raw, f->size, &w->a, &f->prep);
+    return mail_prepare(r->app, f->raw, f->size, w->a, &f->prep);
 }
 
 static void *fetch_worker(void *arg)
@@ -198,30 +203,60 @@ static void *fetch_worker(void *arg)
     }
 }
 
-/* Runs one round on the workers: uids[start..] until IMPORT_BATCH of them,
- * IMPORT_BATCH_BYTES, or the first failure. The caller's thread is worker 0. */
-static void fetch_round_run(struct fetch_round *r, struct fetcher *w, size_t nw)
+/* Starts round r on the workers: uids[start..todo) until IMPORT_BATCH of
+ * them, IMPORT_BATCH_BYTES, or the first failure. A worker that cannot be
+ * started leaves its share to the others; with none, the caller's thread
+ * does the round (round_wait returns at once). */
+static void round_start(struct fetch_round *r, const int64_t *uids, size_t start, size_t todo,
+                        struct fetcher *w, size_t nw)
 {
-    pthread_t th[FETCHERS_MAX];
-    bool started[FETCHERS_MAX] = {false};
-    size_t want = r->end - r->start;
-    for (size_t k = 1; k < nw && k < want; k++)
-        started[k] = pthread_create(&th[k], NULL, fetch_worker, &w[k]) == 0;
-    fetch_worker(&w[0]);
-    for (size_t k = 1; k < nw && k < want; k++)
-        if (started[k])
-            pthread_join(th[k], NULL);
+    r->uids = uids;
+    r->start = r->next = start;
+    r->end = MIN(todo, start + IMPORT_BATCH);
+    r->failed_at = r->end;
+    r->bytes = 0;
+    r->rc = OP_OK;
+    r->error[0] = '\0';
+    bool any = false;
+    for (size_t k = 0; k < nw; k++) {
+        w[k].r = r;
+        w[k].a = &r->arenas[k];
+        w[k].running = k < r->end - start &&
+                       pthread_create(&w[k].th, NULL, fetch_worker, &w[k]) == 0;
+        any |= w[k].running;
+    }
+    if (!any) {
+        w[0].r = r;
+        w[0].a = &r->arenas[0];
+        fetch_worker(&w[0]);
+    }
 }
 
-/* Opens up to want connections besides im for acct into w[1..]; a server
- * that refuses more connections (most cap them per user) leaves fewer.
- * Returns how many workers there are, im's included. */
-static size_t fetchers_open(const struct imap_account *acct, const char *name, struct imap *im,
-                            struct fetch_round *r, struct fetcher *w, size_t want)
+/* Waits for the round started last on w; returns how many of its messages
+ * are there in order (r->failed_at < r->end: the next one failed). */
+static size_t round_wait(struct fetch_round *r, struct fetcher *w, size_t nw)
+{
+    for (size_t k = 0; k < nw; k++)
+        if (w[k].running) {
+            pthread_join(w[k].th, NULL);
+            w[k].running = false;
+        }
+    return MIN(r->next, r->failed_at) - r->start;
+}
+
+static void round_release(struct fetch_round *r)
+{
+    for (size_t k = 0; k < FETCHERS_MAX; k++)
+        arena_release(&r->arenas[k]);
+}
+
+/* Opens up to want fetch connections for acct into w; a server that
+ * refuses more (most cap them per user) leaves fewer. Returns how many. */
+static size_t fetchers_open(const struct imap_account *acct, const char *name, struct fetcher *w,
+                            size_t want)
 {
     size_t nw = 0;
-    w[nw++] = (struct fetcher){r, im, ARENA_INIT(0), BUF_INIT(26u << 20)};
-    for (size_t k = 1; k < want && k < FETCHERS_MAX; k++) {
+    for (size_t k = 0; k < want && k < FETCHERS_MAX; k++) {
         struct imap *c = NULL;
         int64_t validity;
         if (imap_open(acct, &c) || imap_uidvalidity(c, &validity)) {
@@ -230,7 +265,7 @@ static size_t fetchers_open(const struct imap_account *acct, const char *name, s
             imap_close(c);
             break;
         }
-        w[nw++] = (struct fetcher){r, c, ARENA_INIT(0), BUF_INIT(26u << 20)};
+        w[nw++] = (struct fetcher){.im = c, .raw = BUF_INIT(26u << 20)};
     }
     return nw;
 }
@@ -238,11 +273,44 @@ static size_t fetchers_open(const struct imap_account *acct, const char *name, s
 static void fetchers_close(struct fetcher *w, size_t nw)
 {
     for (size_t k = 0; k < nw; k++) {
-        if (k > 0)
-            imap_close(w[k].im);
-        arena_release(&w[k].a);
+        imap_close(w[k].im);
         buf_release(&w[k].raw);
     }
+}
+
+/* Commits the first got messages of round r and flags them on the server
+ * (im, the poll's own connection). */
+static op_rc round_commit(struct app *app, struct mailbox *mb, int64_t validity,
+                          struct fetch_round *r, size_t got, struct imap *im, struct arena *a,
+                          struct mb_job *st, size_t *imported)
+{
+    /* one transaction, one fsync for the batch; each message in its own
+     * savepoint; flagged on the server only once committed */
+    struct batch_job bj = {app, mb, validity, r->v, got, 0, OP_OK};
+    op_rc rc = app_run(app, false, batch_fn, &bj);
+    if (rc) {
+        st->error = "import failed";
+        return rc;
+    }
+    int64_t *done_uids = arena_alloc(a, (bj.done + 1) * sizeof(int64_t));
+    size_t nd = 0;
+    for (size_t k = 0; k < bj.done && done_uids; k++) {
+        if (r->v[k].uid > st->last_uid)
+            st->last_uid = r->v[k].uid;
+        if (!r->v[k].gone) {
+            done_uids[nd++] = r->v[k].uid;
+            ++*imported;
+        }
+    }
+    if (done_uids && nd && imap_done_many(im, done_uids, nd, mb->move_to) != OP_OK)
+        log_warn("msg=\"could not flag or move imported messages\" mailbox=\"%s\" "
+                 "n=%zu error=\"%s\"",
+                 mb->name, nd, imap_error(im));
+    if (bj.stop_rc) {
+        st->error = "import failed";
+        return bj.stop_rc;
+    }
+    return OP_OK;
 }
 
 /* Polls mailbox mb (leased by this node). */
@@ -255,12 +323,16 @@ static op_rc poll_one(struct app *app, struct mailbox *mb, size_t *imported)
                         .last_uid = mb->last_uid};
     int64_t *uids = NULL;
     size_t n = 0, nw = 0;
-    struct fetched batch[IMPORT_BATCH];
-    struct fetch_round r = {.mu = PTHREAD_MUTEX_INITIALIZER, .app = app, .v = batch};
     struct fetcher w[FETCHERS_MAX];
-    op_rc rc = imap_open(&acct, &im);
+    /* two rounds: one being committed, the next being fetched (big: heap) */
+    struct fetch_round *r = calloc(2, sizeof(*r));
+    for (int k = 0; r && k < 2; k++) {
+        pthread_mutex_init(&r[k].mu, NULL);
+        r[k].app = app;
+    }
+    op_rc rc = r ? imap_open(&acct, &im) : OP_ERR_NOMEM;
     if (rc) {
-        st.error = "bad mailbox URL";
+        st.error = r ? "bad mailbox URL" : "out of memory";
         goto end;
     }
     int64_t validity;
@@ -299,53 +371,38 @@ static op_rc poll_one(struct app *app, struct mailbox *mb, size_t *imported)
         }
         uids[todo++] = uids[i];
     }
-    /* small polls stay on one connection */
-    size_t want = MIN(mail_config()->imap_connections, 1 + todo / 16);
-    nw = fetchers_open(&acct, mb->name, im, &r, w, want);
-    r.uids = uids;
-    for (size_t start = 0; start < todo;) {
-        r.start = r.next = start;
-        r.end = MIN(todo, start + IMPORT_BATCH);
-        r.failed_at = r.end;
-        r.bytes = 0;
-        fetch_round_run(&r, w, nw);
-        size_t got = MIN(r.next, r.failed_at) - start;
-        if (got) {
-            /* one transaction, one fsync for the batch; each message in its
-             * own savepoint; flagged on the server only once committed */
-            struct batch_job bj = {app, mb, validity, batch, got, 0, OP_OK};
-            if ((rc = app_run(app, false, batch_fn, &bj))) {
-                st.error = "import failed";
-                goto end;
-            }
-            int64_t *done_uids = arena_alloc(&a, (bj.done + 1) * sizeof(int64_t));
-            size_t nd = 0;
-            for (size_t k = 0; k < bj.done && done_uids; k++) {
-                if (batch[k].uid > st.last_uid)
-                    st.last_uid = batch[k].uid;
-                if (!batch[k].gone) {
-                    done_uids[nd++] = batch[k].uid;
-                    ++*imported;
-                }
-            }
-            if (done_uids && nd && imap_done_many(im, done_uids, nd, mb->move_to) != OP_OK)
-                log_warn("msg=\"could not flag or move imported messages\" mailbox=\"%s\" "
-                         "n=%zu error=\"%s\"",
-                         mb->name, nd, imap_error(im));
-            if (bj.stop_rc) {
-                rc = bj.stop_rc;
-                st.error = "import failed";
-                goto end;
-            }
+    if (!todo)
+        goto end;
+    /* small polls fetch on one connection */
+    nw = fetchers_open(&acct, mb->name, w, MIN(mail_config()->imap_connections, 1 + todo / 16));
+    if (!nw) {
+        rc = OP_ERR_UNAVAILABLE;
+        st.error = "cannot open a fetch connection";
+        goto end;
+    }
+    int b = 0;
+    round_start(&r[b], uids, 0, todo, w, nw);
+    for (;;) {
+        size_t got = round_wait(&r[b], w, nw);
+        size_t next = r[b].start + got;
+        bool failed = r[b].failed_at < r[b].end;
+        bool more = !failed && next < todo;
+        if (more)
+            round_start(&r[b ^ 1], uids, next, todo, w, nw); /* fetched while this commits */
+        if (got)
+            rc = round_commit(app, mb, validity, &r[b], got, im, &a, &st, imported);
+        round_release(&r[b]);
+        if (!rc && failed) {
+            rc = r[b].rc;
+            st.error = arena_strdup(&a, r[b].error);
         }
-        if (r.failed_at < r.end) {
-            rc = r.rc;
-            st.error = arena_strdup(&a, r.error);
-            goto end;
+        if (more && rc) {
+            round_wait(&r[b ^ 1], w, nw); /* its files stay, unreferenced and harmless */
+            round_release(&r[b ^ 1]);
         }
-        for (size_t k = 0; k < nw; k++)
-            arena_release(&w[k].a);
-        start += got;
+        if (rc || !more)
+            break;
+        b ^= 1;
     }
 end:
     if (*imported)
@@ -356,6 +413,10 @@ end:
     st.now = app_now(app);
     app_run(app, false, mb_state_fn, &st);
     fetchers_close(w, nw);
+    if (r)
+        for (int k = 0; k < 2; k++)
+            pthread_mutex_destroy(&r[k].mu);
+    free(r);
     imap_close(im);
     arena_release(&a);
     if (rc == OP_ERR_INVALID || (st.error && !rc))
