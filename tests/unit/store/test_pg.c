@@ -498,10 +498,10 @@ static void test_fts_query(void **state)
     arena_release(&a);
 }
 
-/* The candidates are found in tiers of ids from the newest (pg_tickets.c):
- * with 150,000 tickets the tiers are ids 130,001-150,000, 120,001-130,000
- * and 1-120,000. Whatever tier a match sits in, the search keeps exactly
- * the newest 500 matches, as a search of the whole table would. */
+/* The candidates are found in two steps (pg_tickets.c): with 150,000
+ * tickets, ids 130,001-150,000 first, then the rest. Whatever step a match
+ * is found in, the search keeps exactly the newest 500 matches, as a
+ * search of the whole table would. */
 struct tier_job {
     const char *q;
     int64_t n, newest, oldest;
@@ -535,8 +535,8 @@ static void test_search_tiers(void **state)
     PGconn *c = fx_pg(f);
     char sql[1024];
     /* every ticket says "common"; "rare" only the oldest and the newest;
-     * "middle" 334 tickets of the first tier, 400 of the second, 120 of the
-     * last (never reached: the second completes the 500) */
+     * "middle" 334 tickets of the first slice and 520 of the rest (of which
+     * the newest 166 complete the 500) */
     snprintf(sql, sizeof(sql),
              "INSERT INTO tickets (id, subject, status, priority, type, channel, requester_id, "
              "created_at, updated_at) SELECT g, 'common ' || "
@@ -552,15 +552,15 @@ static void test_search_tiers(void **state)
 
     struct tier_job common = {.q = "common"}, rare = {.q = "rare"}, middle = {.q = "middle"};
     assert_int_equal(store_read(f->s, tier_search, &common), OP_OK);
-    assert_int_equal(common.n, 500); /* the first tier alone: the newest 500 */
+    assert_int_equal(common.n, 500); /* the first slice alone: the newest 500 */
     assert_int_equal(common.newest, 150000);
     assert_int_equal(common.oldest, 149501);
     assert_int_equal(store_read(f->s, tier_search, &rare), OP_OK);
-    assert_int_equal(rare.n, 2); /* the last tier reached */
+    assert_int_equal(rare.n, 2); /* the rest reached */
     assert_int_equal(rare.newest, 150000);
     assert_int_equal(rare.oldest, 1);
     assert_int_equal(store_read(f->s, tier_search, &middle), OP_OK);
-    assert_int_equal(middle.n, 500); /* 334 of the first tier, the newest 166 of the second */
+    assert_int_equal(middle.n, 500); /* 334 of the first slice, the newest 166 of the rest */
     assert_int_equal(middle.newest, 150000);
     assert_int_equal(middle.oldest, 130000 - 165 * 25);
 }
