@@ -10,22 +10,7 @@
 
 #include "report/bonus_table.h"
 #include "report/table.h"
-
-static char dir[] = "/tmp/opora-test-bonus-XXXXXX";
-
-static int setup(void **state)
-{
-    UNUSED(state);
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    UNUSED(state);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
+#include "tmpdir.h"
 
 static struct kpi_goal goal(const char *key, bool lower, double target, double threshold,
                             int weight)
@@ -201,24 +186,6 @@ static void test_kpi_names(void **state)
     assert_int_equal(report_kpi_decimals("csat_mean"), 2);
     assert_int_equal(report_kpi_decimals("fcr_percent"), 1);
     assert_int_equal(report_kpi_decimals("no_such_kpi"), 2);
-}
-
-/* The whole output of cmd (run by the shell), in out (cap bytes). */
-static void run(const char *cmd, char *out, size_t cap)
-{
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    assert_int_equal(pclose(p), 0);
-}
-
-static void save(const struct buf *b, const char *path)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(b->p, 1, b->len, f), b->len);
-    assert_int_equal(fclose(f), 0);
 }
 
 static void test_pdf_and_xlsx(void **state)

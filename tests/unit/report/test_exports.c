@@ -9,41 +9,8 @@
 #include <cmocka.h>
 
 #include "report/table.h"
+#include "tmpdir.h"
 #include "fixture.h"
-
-static char dir[] = "/tmp/opora-test-report-XXXXXX";
-
-static int setup(void **state)
-{
-    UNUSED(state);
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    UNUSED(state);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static void save(const struct buf *b, const char *path)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(b->p, 1, b->len, f), b->len);
-    assert_int_equal(fclose(f), 0);
-}
-
-/* The whole output of cmd (run by the shell), in out (cap bytes). */
-static void run(const char *cmd, char *out, size_t cap)
-{
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    assert_int_equal(pclose(p), 0);
-}
 
 /* Files left in dir by a run that should have cleaned up. */
 static int leftovers(const char *tmpdir)

@@ -12,43 +12,10 @@
 
 #include "report/format.h"
 #include "report/table.h"
+#include "tmpdir.h"
 
 #define COLS_MAX 24
 #define TEXT_MAX (1 << 20)
-
-static char dir[] = "/tmp/opora-test-pdftot-XXXXXX";
-
-static int setup(void **state)
-{
-    UNUSED(state);
-    return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-    UNUSED(state);
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
-
-static void save(const struct buf *b, const char *path)
-{
-    FILE *f = fopen(path, "wb");
-    assert_non_null(f);
-    assert_int_equal(fwrite(b->p, 1, b->len, f), b->len);
-    assert_int_equal(fclose(f), 0);
-}
-
-/* The whole output of cmd (run by the shell), in out (cap bytes). */
-static void run(const char *cmd, char *out, size_t cap)
-{
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    size_t n = fread(out, 1, cap - 1, p);
-    out[n] = '\0';
-    assert_int_equal(pclose(p), 0);
-}
 
 /* Replaces every no-break space (C2 A0) of s by a plain space, in place:
  * pdftotext may give either. */
