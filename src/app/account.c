@@ -26,12 +26,6 @@
 
 /* ---- what the use cases share ---- */
 
-static enum lang lang_of(const struct user *u)
-{
-    int l = i18n_lang_parse(u->language);
-    return l < 0 ? LANG_EN : (enum lang)l;
-}
-
 struct link_job {
     struct app *app;
     struct arena *a;
@@ -71,7 +65,7 @@ static op_rc queue_link(struct store_tx *tx, struct link_job *j)
     snprintf(valid, sizeof(valid), "%lld",
              (long long)(j->kind == ACCOUNT_INVITE ? ttl / (24 * 3600 * 1000LL) : ttl / 60000));
     const char *args[3] = {j->u.name ? j->u.name : "", link ? link : "", valid};
-    enum lang l = lang_of(&j->u);
+    enum lang l = user_lang(&j->u);
     bool invite = j->kind == ACCOUNT_INVITE;
     i18n_format(l, invite ? MSG_MAIL_INVITE_SUBJECT : MSG_MAIL_RESET_SUBJECT, args, 3, subject,
                 sizeof(subject));

@@ -22,6 +22,13 @@ op_rc access_require(const struct actor *who, enum user_role min, struct op_err 
 /* True when password matches the argon2id hash (constant time in libsodium). */
 bool password_verify(const char *hash, const char *password);
 
+/* The language u reads in (English when theirs is not one opora speaks). */
+static inline enum lang user_lang(const struct user *u)
+{
+    int l = i18n_lang_parse(u->language);
+    return l < 0 ? LANG_EN : (enum lang)l;
+}
+
 /* ---- ratelimit.c: counting failures per key in a sliding window ---- */
 
 /* A table of at most `slots` keys; the oldest entries are forgotten first. */

@@ -63,8 +63,7 @@ static op_rc enqueue(struct app *app, struct store_tx *tx, enum mail_kind kind,
         return rc;
     if (!u.active || !u.email || !*u.email)
         return OP_OK;
-    int l = i18n_lang_parse(u.language);
-    enum lang lang = l < 0 ? LANG_EN : (enum lang)l;
+    enum lang lang = user_lang(&u);
     char *csat = "";
     /* the solved mail carries the signed link of the ticket's CSAT survey */
     if (kind == MAIL_KIND_SOLVED && (rc = survey_link(app, tx, t, a, &csat)))

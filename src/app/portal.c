@@ -35,12 +35,6 @@ static void link_limits_init(void)
     link_limits = ratelimit_new(4096, PORTAL_LINK_MAX, PORTAL_LINK_WINDOW_S);
 }
 
-static enum lang lang_of(const struct user *u)
-{
-    int l = i18n_lang_parse(u->language);
-    return l < 0 ? LANG_EN : (enum lang)l;
-}
-
 struct link_job {
     struct app *app;
     const char *email;
@@ -83,7 +77,7 @@ static op_rc link_request_fn(struct store_tx *tx, void *arg)
     char minutes[16], subject[256], body[2048];
     snprintf(minutes, sizeof(minutes), "%lld", (long long)(PORTAL_LINK_TTL_MS / 60000));
     const char *args[3] = {j->u.name ? j->u.name : "", link ? link : "", minutes};
-    enum lang l = lang_of(&j->u);
+    enum lang l = user_lang(&j->u);
     i18n_format(l, MSG_PORTAL_MAIL_SUBJECT, args, 3, subject, sizeof(subject));
     i18n_format(l, MSG_PORTAL_MAIL_BODY, args, 3, body, sizeof(body));
     struct outbox_msg m = {.kind = "portal_link",

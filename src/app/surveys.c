@@ -12,12 +12,6 @@
 #define NPS_BATCH 500
 #define NPS_EVERY_MS (3600LL * 1000)
 
-static enum lang lang_of(const struct user *u)
-{
-    int l = i18n_lang_parse(u->language);
-    return l < 0 ? LANG_EN : (enum lang)l;
-}
-
 /* ---- the hook: a CSAT survey for a solved ticket ---- */
 
 op_rc survey_after_write(struct app *app, struct store_tx *tx, const struct actor *who,
@@ -107,7 +101,7 @@ static op_rc view_fn(struct store_tx *tx, void *arg)
     v->expired = v->s.expires_at <= app_now(j->app);
     v->lang = LANG_EN;
     if (!(rc = tx->ops->user_get(tx, v->s.customer_id, j->a, &u)))
-        v->lang = lang_of(&u);
+        v->lang = user_lang(&u);
     else if (rc != OP_ERR_NOTFOUND)
         return rc;
     v->ticket_subject = "";

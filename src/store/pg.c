@@ -860,7 +860,7 @@ static bool batch_once(struct pg_store *s, struct pg_job **jobs, size_t n)
         return false;
     }
     struct pg_tx tx = {{&pg_store_ops}, c, c->db, false, false, false, false};
-    bool alone = n == 1, failed_all = false;
+    bool alone = n == 1;
     rc = exec_simple(&tx, "BEGIN ISOLATION LEVEL READ COMMITTED; "
                           "SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")");
     tx.write = true;
@@ -894,13 +894,13 @@ static bool batch_once(struct pg_store *s, struct pg_job **jobs, size_t n)
             return false; /* not repeatable */
         }
     }
-    if (rc && !tx.lost && !tx.retry) failed_all = true; /* BEGIN, a savepoint or COMMIT */
     if (PQstatus(c->db) == CONNECTION_OK && PQtransactionStatus(c->db) != PQTRANS_IDLE) {
         PGresult *res = PQexec(c->db, "ROLLBACK");
         PQclear(res);
     }
     bool again = tx.lost || tx.retry;
-    if (again || failed_all)
+    /* retried, or BEGIN, a savepoint or COMMIT failed: nothing of it stays */
+    if (again || rc)
         for (size_t i = 0; i < n; i++)
             if (jobs[i]->rc == OP_OK) jobs[i]->rc = rc ? rc : OP_ERR_IO;
     pool_give(s, c, tx.lost);

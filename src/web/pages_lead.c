@@ -35,17 +35,6 @@
 
 /* ---- access ---- */
 
-/* web_begin, then leads and admins only (403 page for agents). */
-static bool lead_begin(struct http_req *r, struct web_ctx *c)
-{
-    if (!web_begin(r, c)) return false;
-    if (c->who.role < ROLE_LEAD) {
-        web_error_page(r, 403, MSG_WEB_LEAD_ONLY);
-        return false;
-    }
-    return true;
-}
-
 /* ---- numbers and dates as the language writes them ---- */
 
 /* "12 345" (ru, with a no-break space) or "12,345" (en). */
@@ -653,7 +642,7 @@ void w_lead(struct http_req *r)
     struct op_err err = {0};
     struct kpi_report rep;
     op_rc rc = OP_OK;
-    if (!lead_begin(r, &c)) return;
+    if (!web_begin_lead(r, &c)) return;
     CHECK(tv_set_str(r->arena, c.data, "title", i18n_text(r->lang, MSG_WEB_LEAD_TITLE)));
     CHECK(tabs_values(&c, "kpi_tab"));
     rc = query_parse(&c, &q, &err);
@@ -706,7 +695,7 @@ void w_lead_chart(struct http_req *r)
     struct kpi_report rep;
     struct buf b = BUF_INIT(SVG_MAX);
     op_rc rc = OP_OK;
-    if (!lead_begin(r, &c)) return;
+    if (!web_begin_lead(r, &c)) return;
     size_t which = ARRAY_SIZE(chart_names);
     for (size_t i = 0; i < ARRAY_SIZE(chart_names); i++) {
         const char *want = arena_printf(r->arena, "%s.svg", chart_names[i]);
@@ -934,7 +923,7 @@ void w_lead_team(struct http_req *r)
     struct presence_now *p = NULL;
     size_t np = 0;
     op_rc rc = OP_OK;
-    if (!lead_begin(r, &c)) return;
+    if (!web_begin_lead(r, &c)) return;
     CHECK(tv_set_str(r->arena, c.data, "title", i18n_text(r->lang, MSG_WEB_LEAD_TEAM_TITLE)));
     CHECK(tabs_values(&c, "team_tab"));
     rc = query_parse(&c, &q, &err);

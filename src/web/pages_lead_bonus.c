@@ -26,17 +26,6 @@
 
 #define PROMOTION_MONTHS 3 /* as GET /reports/promotions by default */
 
-/* web_begin, then leads and admins only (403 page for agents). */
-static bool bonus_begin(struct http_req *r, struct web_ctx *c)
-{
-    if (!web_begin(r, c)) return false;
-    if (c->who.role < ROLE_LEAD) {
-        web_error_page(r, 403, MSG_WEB_LEAD_ONLY);
-        return false;
-    }
-    return true;
-}
-
 static const char *money(struct web_ctx *c, int64_t minor, const char *currency)
 {
     char out[FMT_CAP];
@@ -243,7 +232,7 @@ end:
 void w_lead_bonus(struct http_req *r)
 {
     struct web_ctx c;
-    if (!bonus_begin(r, &c)) return;
+    if (!web_begin_lead(r, &c)) return;
     const char *done = http_query(r, "approved");
     bonus_page(&c, http_query(r, "month"), 200,
                done && !strcmp(done, "1") ? i18n_text(r->lang, MSG_WEB_BONUS_DONE) : NULL, false);
@@ -254,7 +243,7 @@ void w_lead_bonus_approve(struct http_req *r)
     struct web_ctx c;
     struct op_err err = {0};
     struct bonus_month_report m;
-    if (!bonus_begin(r, &c)) return;
+    if (!web_begin_lead(r, &c)) return;
     const char *month = web_form_get(&c.form, "month");
     const char *confirm = web_form_get(&c.form, "confirm");
     if (!confirm || strcmp(confirm, "1") != 0) {

@@ -388,6 +388,16 @@ bool web_begin_any(struct http_req *r, struct web_ctx *c)
     return begin(r, c, FOR_ANYONE);
 }
 
+bool web_begin_lead(struct http_req *r, struct web_ctx *c)
+{
+    if (!begin(r, c, FOR_STAFF)) return false;
+    if (c->who.role < ROLE_LEAD) {
+        web_error_page(r, 403, MSG_WEB_LEAD_ONLY);
+        return false;
+    }
+    return true;
+}
+
 /* ---- forms ---- */
 
 static int hexval(char c)

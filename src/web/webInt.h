@@ -53,6 +53,8 @@ struct web_ctx {
 bool web_begin(struct http_req *r, struct web_ctx *c);
 bool web_begin_portal(struct http_req *r, struct web_ctx *c);
 bool web_begin_any(struct http_req *r, struct web_ctx *c);
+/* web_begin, then leads and admins only (a 403 page for agents). */
+bool web_begin_lead(struct http_req *r, struct web_ctx *c);
 
 /* Parses r's body as a form into f (strings in r->arena, percent- and
  * '+'-decoded). OP_ERR_INVALID for a bad escape, a NUL, invalid UTF-8 or
